@@ -1,0 +1,365 @@
+"""Settings shared by every environment. Values come only from environment variables via ``config``.
+
+``dev.py``, ``test.py`` and ``production.py`` set environment defaults and then import this module.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from tongban.conf.env import config
+
+BASE_DIR = Path(__file__).resolve().parents[3]  # repository root (src/tongban/conf/base.py)
+SRC_DIR = BASE_DIR / "src" / "tongban"
+
+# --- Core -----------------------------------------------------------------------------------------
+TONGBAN_ENV = config(
+    "TONGBAN_ENV",
+    "production",
+    help="Deployment kind; `development` and `test` allow demo data and demo secrets.",
+    group="Core",
+    choices=("development", "test", "production"),
+)
+SECRET_KEY = config(
+    "SECRET_KEY", help="Django secret key (sessions, CSRF, signing).", group="Core", secret=True
+)
+DEBUG = config("DEBUG", False, help="Django debug mode. Never on in production.", group="Core", kind="bool")
+ALLOWED_HOSTS = config(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost"],
+    help="Host names the site answers to.",
+    group="Core",
+    kind="list",
+)
+CSRF_TRUSTED_ORIGINS = config(
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    help="Origins (scheme://host) allowed for cross-origin form posts.",
+    group="Core",
+    kind="list",
+)
+TONGBAN_SITE_URL = config(
+    "TONGBAN_SITE_URL",
+    "http://127.0.0.1:8000",
+    help="Public base URL, used in OIDC discovery and messages.",
+    group="Core",
+)
+TONGBAN_CITY_NAME = config(
+    "TONGBAN_CITY_NAME", "上海市", help="Name of the city this installation serves.", group="Core"
+)
+TONGBAN_CITY_REGION_CODE = config(
+    "TONGBAN_CITY_REGION_CODE", "310000", help="GB/T 2260 code of the city.", group="Core"
+)
+
+# --- Database -------------------------------------------------------------------------------------
+DATABASE_URL = config(
+    "DATABASE_URL",
+    f"sqlite:///{BASE_DIR / 'var' / 'tongban.sqlite3'}",
+    help="Database URL: `sqlite:///path` (embedded default) or `postgres://user:pass@host:port/name`.",
+    group="Database",
+    secret=True,
+)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades failing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tongban_cache",
+    }
+}
+_CACHE_URL = config(
+    "TONGBAN_CACHE_URL",
+    "",
+    help="Optional `redis://` URL for the shared cache (rate limits); default is a database table.",
+    group="Database",
+)
+if _CACHE_URL:
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+
+# --- Applications ---------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "tongban.utils.admin_apps.TongbanAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its bundled static files instead of a CDN
+    "django_tasks",
+    "django_tasks_db",
+    "oauth2_provider",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "tongban.utils",
+    "tongban.organizations",
+    "tongban.accounts",
+    "tongban.audits",
+    "tongban.sso",
+    "tongban.portal",
+    "tongban.workbench",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tongban.utils.middleware.RequestContextMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
+    "tongban.utils.middleware.DisplayPreferencesMiddleware",
+    "tongban.utils.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "tongban.urls"
+WSGI_APPLICATION = "tongban.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tongban.utils.context_processors.platform",
+            ]
+        },
+    }
+]
+
+# --- Identity -------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # must be first: counts failures and refuses locked accounts
+    "tongban.accounts.backends.PrincipalBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+AXES_FAILURE_LIMIT = config(
+    "TONGBAN_LOGIN_FAILURE_LIMIT",
+    5,
+    help="Failed sign-ins before an account is locked.",
+    group="Identity",
+    kind="int",
+)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=config(
+        "TONGBAN_LOGIN_LOCKOUT_MINUTES",
+        30,
+        help="How long a locked account stays locked.",
+        group="Identity",
+        kind="int",
+    )
+)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "tongban.accounts.backends.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tongban.accounts.views.lockout_response"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+OTP_TOTP_ISSUER = "tongban"
+TONGBAN_STAFF_REQUIRE_OTP = config(
+    "TONGBAN_STAFF_REQUIRE_OTP",
+    True,
+    help="Staff must pass a TOTP second factor before reaching the workbench or admin.",
+    group="Identity",
+    kind="bool",
+)
+
+TONGBAN_FIELD_CIPHER = config(
+    "TONGBAN_FIELD_CIPHER",
+    "aes-gcm",
+    help="Cipher for personal data at rest: `aes-gcm` (AES-256-GCM) or `sm4-gcm` (国密 SM4-GCM).",
+    group="Identity",
+    choices=("aes-gcm", "sm4-gcm"),
+)
+TONGBAN_FIELD_KEYS = config(
+    "TONGBAN_FIELD_KEYS",
+    help=(
+        "Comma-separated `key_id:base64key` list for field encryption; the first encrypts, all decrypt "
+        "(rotation). AES needs 32-byte keys, SM4 16-byte keys (the first 16 bytes are used)."
+    ),
+    group="Identity",
+    secret=True,
+)
+TONGBAN_LOOKUP_KEY = config(
+    "TONGBAN_LOOKUP_KEY",
+    help="Base64 key for the keyed hash (HMAC-SHA256) used to look up encrypted identifiers.",
+    group="Identity",
+    secret=True,
+)
+TONGBAN_TOKEN_MAX_DAYS = config(
+    "TONGBAN_TOKEN_MAX_DAYS",
+    365,
+    help="Longest lifetime of a personal access token.",
+    group="Identity",
+    kind="int",
+)
+
+# --- OpenID Connect provider (single sign-on for department systems) ------------------------------
+TONGBAN_OIDC_PRIVATE_KEY = config(
+    "TONGBAN_OIDC_PRIVATE_KEY",
+    help="PEM RSA private key that signs ID tokens (use TONGBAN_OIDC_PRIVATE_KEY_FILE for a file).",
+    group="Single sign-on",
+    secret=True,
+)
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": TONGBAN_OIDC_PRIVATE_KEY,
+    "OIDC_ISS_ENDPOINT": TONGBAN_SITE_URL.rstrip("/") + "/o",
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "OAUTH2_VALIDATOR_CLASS": "tongban.sso.validators.TongbanOIDCValidator",
+    "SCOPES_BACKEND_CLASS": "tongban.sso.scopes.TongbanScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+}
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "tb_lang"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve from app folders without collectstatic in development
+
+# --- Tasks (worker) -------------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Security -------------------------------------------------------------------------------------
+SESSION_COOKIE_NAME = "tb_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = config(
+    "TONGBAN_SESSION_SECONDS", 8 * 3600, help="Lifetime of a web session.", group="Security", kind="int"
+)
+CSRF_COOKIE_NAME = "tb_csrf"
+CSRF_FAILURE_VIEW = "tongban.utils.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+_HTTPS = config(
+    "TONGBAN_HTTPS",
+    True,
+    help="The site is served over HTTPS: secure cookies, HSTS and HTTP→HTTPS redirect.",
+    group="Security",
+    kind="bool",
+)
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+if config(
+    "TONGBAN_BEHIND_PROXY",
+    False,
+    help="Trust `X-Forwarded-Proto` from a reverse proxy that terminates TLS.",
+    group="Security",
+    kind="bool",
+):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+RATELIMIT_VIEW = "tongban.utils.views.rate_limited"
+TONGBAN_LOGIN_RATE = config(
+    "TONGBAN_LOGIN_RATE",
+    "20/m",
+    help="Sign-in attempts allowed per client address (django-ratelimit rate, e.g. `20/m`).",
+    group="Security",
+)
+TONGBAN_TOKEN_RATE = config(
+    "TONGBAN_TOKEN_RATE",
+    "60/m",
+    help="OAuth token endpoint calls allowed per client address.",
+    group="Security",
+)
+NINJA_DEFAULT_THROTTLE_RATES = {"auth": "600/m", "user": "600/m", "anon": "120/m"}
+
+# --- Logging --------------------------------------------------------------------------------------
+LOG_LEVEL = config("LOG_LEVEL", "INFO", help="Minimum log level.", group="Logging")
+LOG_FORMAT = config(
+    "TONGBAN_LOG_FORMAT",
+    "json",
+    help="`json` (one JSON object per line) or `console` (readable, for development).",
+    group="Logging",
+    choices=("json", "console"),
+)
+from tongban.utils.logging import build_logging_config  # noqa: E402
+
+LOGGING = build_logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
+DJANGO_STRUCTLOG_CELERY_ENABLED = False
+DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True  # our middleware has already validated it
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # client addresses are personal data
+# Accounts lock per username (axes); per-address throttling is django-ratelimit's job on the same views.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from tongban.api.main import api
+from tongban.utils import views as util_views
+
+urlpatterns = [
+    path("healthz", util_views.healthz, name="healthz"),
+    path("readyz", util_views.readyz, name="readyz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("tongban.accounts.urls")),
+    path("workbench/", include("tongban.workbench.urls")),
+    path("o/", include("tongban.sso.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("tongban.portal.urls")),
+]
+
+handler404 = "tongban.utils.views.not_found"
+handler403 = "tongban.utils.views.permission_denied"
+handler500 = "tongban.utils.views.server_error"

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "city_name": settings.TONGBAN_CITY_NAME,
+        "large_text": getattr(request, "large_text", False),
+        "tongban_env": settings.TONGBAN_ENV,
+    }

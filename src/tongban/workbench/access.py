@@ -1,0 +1,28 @@
+"""Gate for workbench pages: signed-in staff who have passed the second factor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from tongban.accounts import otp
+from tongban.utils.errors import Forbidden
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_staff_member:  # type: ignore[union-attr]
+            raise Forbidden("staff_only", "Only staff may use the workbench.")
+        if otp.staff_needs_otp(user) and not otp.is_verified(user):  # type: ignore[arg-type]
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
