@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "tongban.sso",
     "tongban.portal",
     "tongban.workbench",
+    "tongban.demo",
 ]
 
 MIDDLEWARE = [
