@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ninja import Router
+from ninja import Router, Status
 
 from tongban.accounts import query, services
 from tongban.accounts.constants import RepresentationRole
@@ -136,7 +136,7 @@ def list_agents(request: HttpRequest, uscc: str) -> list[RepresentationOut]:
     response={201: RepresentationOut},
     summary="Authorise a person to act for a legal person (经办人授权)",
 )
-def grant_agent(request: HttpRequest, uscc: str, payload: AgentIn) -> tuple[int, RepresentationOut]:
+def grant_agent(request: HttpRequest, uscc: str, payload: AgentIn) -> Status:
     p = principal(request)
     legal = authz.get_or_404(p, LegalPerson.objects.all(), uscc=uscc.upper())
     authz.authorize(p, "manage_agents", legal)
@@ -156,7 +156,7 @@ def grant_agent(request: HttpRequest, uscc: str, payload: AgentIn) -> tuple[int,
         scopes=payload.scopes,
         expires_at=payload.expires_at,
     )
-    return 201, _rep_out(rep)
+    return Status(201, _rep_out(rep))
 
 
 @router.delete("/representations/{rep_id}", response=RepresentationOut, summary="Revoke an authorisation")

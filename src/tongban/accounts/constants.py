@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +40,11 @@ class StaffRole(models.TextChoices):
 
 
 # Scopes a personal access token can carry. Session sign-ins hold all of them.
-API_SCOPES: dict[str, str] = {
-    "profile:read": "Read your own profile",
-    "profile:write": "Change your own profile",
-    "representations:read": "See whom you act for",
-    "representations:write": "Grant and revoke agents",
-    "audit:read": "Read audit events you may see",
-    "workbench": "Staff work in your department",
+API_SCOPES: dict[str, Any] = {
+    "profile:read": _("Read your own profile"),
+    "profile:write": _("Change your own profile"),
+    "representations:read": _("See whom you act for"),
+    "representations:write": _("Grant and revoke agents"),
+    "audit:read": _("Read audit events you may see"),
+    "workbench": _("Staff work in your department"),
 }

@@ -38,6 +38,10 @@ class NaturalPersonPolicy(authz.Policy):
             return is_owner  # nobody but the owner sees the full ID number or edits the profile
         return action == "view"
 
+    def scope_for(self, principal: Principal, action: str, obj: Any) -> str | None:
+        # Staff reading someone else's record do so as workbench work, not as "my profile".
+        return self.scopes.get(action) if obj.user_id == _uid(principal) else "workbench"
+
 
 @authz.register
 class LegalPersonPolicy(authz.Policy):

@@ -25,7 +25,9 @@ class MeOut(Schema):
     display_name: str
     real_name: str | None = None
     id_number_masked: str | None = None
-    id_number: str | None = Field(None, description="Full ID number; only ever returned to its owner.")
+    id_number: str | None = Field(
+        default=None, description="Full ID number; only ever returned to its owner."
+    )
     mobile_masked: str | None = None
     verified: bool = False
     department: str | None = None

@@ -30,6 +30,7 @@ from tongban.accounts.validators import (
     validate_token_scopes,
 )
 from tongban.audits.services import record
+from tongban.notifications.services import notify
 from tongban.utils.crypto import lookup_hash
 from tongban.utils.errors import Conflict, DomainError, Forbidden
 from tongban.utils.identifiers import validate_resident_id, validate_uscc
@@ -210,6 +211,17 @@ def grant_representation(
             "expires_at": expires_at.isoformat() if expires_at else None,
         },
     )
+    if role == RepresentationRole.AGENT:
+        notify(
+            recipient=person,
+            template="representation.granted",
+            params={
+                "legal_person": legal_person.name,
+                "expires": timezone.localtime(expires_at).date().isoformat() if expires_at else "",
+                "scopes": ", ".join(scopes),
+            },
+            key=f"representation-granted:{rep.pk}",
+        )
     return rep
 
 
@@ -226,6 +238,12 @@ def revoke_representation(*, principal: Principal, representation: Representatio
         obj=rep,
         subject_user_id=rep.person_id,
         summary={"legal_person": rep.legal_person.uscc, "role": rep.role},
+    )
+    notify(
+        recipient=rep.person,
+        template="representation.revoked",
+        params={"legal_person": rep.legal_person.name},
+        key=f"representation-revoked:{rep.pk}",
     )
     return rep
 
@@ -345,6 +363,12 @@ def issue_token(
         subject_user_id=user.pk,
         summary={"scopes": scopes, "days": days, "prefix": token.prefix},
     )
+    notify(
+        recipient=user,
+        template="security.token_issued",
+        params={"name": token.name, "prefix": token.prefix, "days": days},
+        key=f"token-issued:{token.pk}",
+    )
     return token, text
 
 
@@ -396,4 +420,18 @@ def record_personal_data_access(*, principal: Principal, person: NaturalPerson, 
         obj=person,
         subject_user_id=person.user_id,
         summary={"purpose": purpose},
+    )
+
+
+def notify_account_locked(*, username: str, failures: int, minutes: int) -> None:
+    """Tell the owner their account was locked (once per lock-out window)."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        return  # unknown usernames get locked too, but there is nobody to tell
+    window = int(timezone.now().timestamp() // max(minutes * 60, 60))
+    notify(
+        recipient=user,
+        template="security.account_locked",
+        params={"failures": failures, "minutes": minutes},
+        key=f"account-locked:{user.pk}:{window}",
     )

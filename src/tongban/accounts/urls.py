@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/otp/", views.otp_view, name="otp"),
     path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register_view, name="register"),
 ]

@@ -19,9 +19,11 @@ from django_otp import login as otp_login
 from django_ratelimit.decorators import ratelimit
 
 from tongban.accounts import otp, services
-from tongban.accounts.forms import OTPForm, SignInForm
+from tongban.accounts.backends import axes_username
+from tongban.accounts.forms import OTPForm, RegisterForm, SignInForm
 from tongban.accounts.models import User
 from tongban.accounts.request import principal_for
+from tongban.utils.errors import DomainError
 
 PENDING_USER_KEY = "tb_otp_pending_user"
 PENDING_BACKEND_KEY = "tb_otp_pending_backend"
@@ -40,6 +42,8 @@ def lockout_response(
 ) -> HttpResponse:
     """Shown by django-axes when an account is locked after repeated failures."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    username = axes_username(request, credentials)
+    services.notify_account_locked(username=username, failures=settings.AXES_FAILURE_LIMIT, minutes=minutes)
     form = SignInForm(initial={"username": (credentials or {}).get("username", "")})
     return render(
         request,
@@ -95,10 +99,9 @@ def otp_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
         return redirect("accounts:login")
-    device = otp.confirmed_device(user)
-    enrolling = device is None
-    if enrolling:
-        device = otp.enrolment_device(user)
+    confirmed = otp.confirmed_device(user)
+    enrolling = confirmed is None
+    device = confirmed if confirmed is not None else otp.enrolment_device(user)
     form = OTPForm(request.POST or None)
     context: dict[str, Any] = {"form": form, "enrolling": enrolling, "staff_name": user.display_name}
     if enrolling:
@@ -134,3 +137,30 @@ def _base32(raw: bytes) -> str:
 def logout_view(request: HttpRequest) -> HttpResponse:
     auth.logout(request)
     return redirect("portal:home")
+
+
+@sensitive_post_parameters("password", "password_again", "id_number")
+@ratelimit(key="ip", rate=lambda _g, _r: settings.TONGBAN_LOGIN_RATE, method="POST", block=True)
+@require_http_methods(["GET", "POST"])
+def register_view(request: HttpRequest) -> HttpResponse:
+    """Citizen self-registration (real name + ID number). Verification against the national
+    identity service happens later through an adapter; until then accounts are "not verified"."""
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.register_natural_person(
+                username=data["username"],
+                password=data["password"],
+                real_name=data["real_name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+            )
+        except DomainError as exc:
+            # Registered ID numbers and taken usernames get the same field-level treatment as typos.
+            form.add_error(exc.field if exc.field in form.fields else None, f"{exc.message} [{exc.code}]")
+        else:
+            auth.login(request, user, backend="tongban.accounts.backends.PrincipalBackend")
+            services.record_sign_in(principal=principal_for(request), method="registration")
+            return redirect("portal:me")
+    return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)

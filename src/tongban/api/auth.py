@@ -72,4 +72,4 @@ AUTH = [TokenAuth(), SessionAuth()]
 
 def principal(request: HttpRequest) -> Principal:
     """The authenticated principal of an API request (set by one of the auth classes)."""
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]

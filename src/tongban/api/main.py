@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from tongban import __version__
 from tongban.api.auth import AUTH
@@ -34,6 +36,10 @@ api = NinjaAPI(
     auth=AUTH,
     renderer=UTF8Renderer(),
     docs_url="/docs",
+    throttle=[
+        AnonRateThrottle(settings.TONGBAN_API_RATE_ANON),
+        AuthRateThrottle(settings.TONGBAN_API_RATE_AUTH),
+    ],
 )
 
 
@@ -92,11 +98,13 @@ def _mount() -> None:
     from tongban.accounts.api import router as accounts_router
     from tongban.accounts.api import staff_router
     from tongban.audits.api import router as audits_router
+    from tongban.notifications.api import router as notifications_router
     from tongban.organizations.api import router as organizations_router
 
     api.add_router("/", accounts_router)
     api.add_router("/staff", staff_router)
     api.add_router("/audit", audits_router)
+    api.add_router("/", notifications_router)
     api.add_router("/organizations", organizations_router)
 
 

@@ -50,6 +50,12 @@ TONGBAN_SITE_URL = config(
 TONGBAN_CITY_NAME = config(
     "TONGBAN_CITY_NAME", "上海市", help="Name of the city this installation serves.", group="Core"
 )
+TONGBAN_CITY_NAME_EN = config(
+    "TONGBAN_CITY_NAME_EN",
+    "Shanghai",
+    help="English name of the city, for the English interface.",
+    group="Core",
+)
 TONGBAN_CITY_REGION_CODE = config(
     "TONGBAN_CITY_REGION_CODE", "310000", help="GB/T 2260 code of the city.", group="Core"
 )
@@ -108,6 +114,7 @@ INSTALLED_APPS = [
     "tongban.organizations",
     "tongban.accounts",
     "tongban.audits",
+    "tongban.notifications",
     "tongban.sso",
     "tongban.portal",
     "tongban.workbench",
@@ -130,6 +137,7 @@ MIDDLEWARE = [
     "django_structlog.middlewares.RequestMiddleware",
     "tongban.utils.middleware.DisplayPreferencesMiddleware",
     "tongban.utils.middleware.DomainErrorMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # turns Ratelimited into RATELIMIT_VIEW (429)
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -243,11 +251,14 @@ TONGBAN_OIDC_PRIVATE_KEY = config(
     group="Single sign-on",
     secret=True,
 )
+# Registered department systems: tongban.sso.models.Client (department, allowed scopes, trusted).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "sso.Client"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": TONGBAN_OIDC_PRIVATE_KEY,
     "OIDC_ISS_ENDPOINT": TONGBAN_SITE_URL.rstrip("/") + "/o",
     "PKCE_REQUIRED": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],  # authorization code flow only
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     "OAUTH2_VALIDATOR_CLASS": "tongban.sso.validators.TongbanOIDCValidator",
     "SCOPES_BACKEND_CLASS": "tongban.sso.scopes.TongbanScopes",
@@ -255,6 +266,21 @@ OAUTH2_PROVIDER = {
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ID_TOKEN_EXPIRE_SECONDS": 3600,
     "ROTATE_REFRESH_TOKEN": True,
+    # RFC 9700 (OAuth 2.0 Security BCP), enforced now rather than when django-oauth-toolkit 4.0 flips
+    # the defaults: no implicit or password grant, PKCE S256 only, no tokens in query strings, `iss`
+    # in authorization responses, tokens hashed at rest, a replayed refresh token revokes its family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # With these gates on, an insecure value of the matching setting is an error under `check --deploy`.
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 
 # --- Internationalisation -------------------------------------------------------------------------
@@ -277,7 +303,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve from app folders without collectstatic in development
 
-# --- Tasks (worker) -------------------------------------------------------------------------------
+# --- Tasks (worker) and notifications ------------------------------------------------------------
+TONGBAN_SMS_ADAPTER = config(
+    "TONGBAN_SMS_ADAPTER",
+    "demo",
+    help="SMS provider adapter (`demo` logs a masked line instead of sending).",
+    group="Notifications",
+)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Security -------------------------------------------------------------------------------------
@@ -307,6 +339,9 @@ SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+if _HTTPS:
+    # Plain-http OIDC redirect URIs only where the site itself runs without TLS (development, tests).
+    OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]
 if config(
     "TONGBAN_BEHIND_PROXY",
     False,
@@ -344,7 +379,15 @@ TONGBAN_TOKEN_RATE = config(
     help="OAuth token endpoint calls allowed per client address.",
     group="Security",
 )
-NINJA_DEFAULT_THROTTLE_RATES = {"auth": "600/m", "user": "600/m", "anon": "120/m"}
+TONGBAN_API_RATE_ANON = config(
+    "TONGBAN_API_RATE_ANON",
+    "120/m",
+    help="API calls allowed per client address without sign-in.",
+    group="Security",
+)
+TONGBAN_API_RATE_AUTH = config(
+    "TONGBAN_API_RATE_AUTH", "600/m", help="API calls allowed per signed-in principal.", group="Security"
+)
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = config("LOG_LEVEL", "INFO", help="Minimum log level.", group="Logging")

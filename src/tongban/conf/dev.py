@@ -15,3 +15,6 @@ if "TONGBAN_OIDC_PRIVATE_KEY" not in os.environ and "TONGBAN_OIDC_PRIVATE_KEY_FI
     os.environ["TONGBAN_OIDC_PRIVATE_KEY"] = dev_oidc_key()
 
 from tongban.conf.base import *  # noqa: E402,F403
+from tongban.conf.base import STATIC_ROOT  # noqa: E402
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when serving from finders

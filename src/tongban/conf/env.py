@@ -57,15 +57,16 @@ _CASTS: dict[str, Callable[[str], Any]] = {"str": str, "bool": _to_bool, "int": 
 
 def read_raw(name: str) -> str | None:
     """The raw string for ``name`` from the environment or from ``name_FILE``."""
-    if name in os.environ:
-        return os.environ[name]
+    value = os.environ.get(name)
+    if value:
+        return value
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={file_name} cannot be read: {exc}") from exc
-    return None
+    return value  # "" when set but empty, None when unset
 
 
 def config(

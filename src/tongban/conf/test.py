@@ -14,6 +14,9 @@ if "TONGBAN_OIDC_PRIVATE_KEY" not in os.environ and "TONGBAN_OIDC_PRIVATE_KEY_FI
     os.environ["TONGBAN_OIDC_PRIVATE_KEY"] = dev_oidc_key()
 
 from tongban.conf.base import *  # noqa: E402,F403
+from tongban.conf.base import STATIC_ROOT  # noqa: E402
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when serving from finders
 from tongban.conf.base import DATABASES, PASSWORD_HASHERS  # noqa: E402
 
 # Argon2 is deliberately slow; tests only need a real hasher, not an expensive one.
@@ -22,3 +25,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].pop("init_command", None)
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA foreign_keys=ON;"
+# Tests need no shared cache; each test starts from an empty one (see conftest).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -10,6 +10,8 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/acting-for/", views.acting_for, name="acting_for"),
     path("me/data-access/", views.data_access_log, name="data_access"),
+    path("me/messages/", views.messages_inbox, name="messages"),
+    path("me/messages/<int:note_id>/read/", views.mark_message_read, name="mark_message_read"),
     path("me/tokens/", views.tokens, name="tokens"),
     path("me/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path(

@@ -20,6 +20,9 @@ from tongban.accounts.forms import MobileForm, TokenForm
 from tongban.accounts.models import AccessToken, LegalPerson, NaturalPerson, Representation
 from tongban.accounts.request import principal_for, set_acting_for
 from tongban.audits import query as audit_query
+from tongban.notifications import query as notification_query
+from tongban.notifications import services as notification_services
+from tongban.notifications.messages import render as render_message
 from tongban.organizations import query as org_query
 from tongban.utils import authz
 from tongban.utils.errors import DomainError
@@ -48,7 +51,7 @@ def toggle_large_text(request: HttpRequest) -> HttpResponse:
 
 
 def _citizen_only(request: HttpRequest) -> NaturalPerson | None:
-    return NaturalPerson.objects.filter(user=request.user).first()
+    return NaturalPerson.objects.filter(user_id=request.user.pk or 0).first()
 
 
 @login_required
@@ -112,7 +115,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     p = principal_for(request)
     allowed = {k: v for k, v in API_SCOPES.items() if k != "workbench" or p.is_staff_member}
     form = TokenForm(request.POST or None)
-    form.fields["scopes"].choices = [(k, f"{k} — {_(v)}") for k, v in allowed.items()]
+    form.fields["scopes"].choices = [(k, f"{k} — {v}") for k, v in allowed.items()]  # type: ignore[attr-defined]
     created = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,3 +152,23 @@ def revoke_representation(request: HttpRequest, rep_id: int) -> HttpResponse:
     services.revoke_representation(principal=p, representation=rep)
     messages.success(request, _("The authorisation was revoked."))
     return redirect("portal:me")
+
+
+@login_required
+@require_GET
+def messages_inbox(request: HttpRequest) -> HttpResponse:
+    """消息中心: security notices and, later, case updates."""
+    p = principal_for(request)
+    page = Paginator(notification_query.inbox(p), 20).get_page(request.GET.get("page"))
+    items = [(note, *render_message(note.template, note.params)) for note in page]
+    return render(request, "portal/messages.html", {"page": page, "items": items})
+
+
+@login_required
+@require_POST
+def mark_message_read(request: HttpRequest, note_id: int) -> HttpResponse:
+    p = principal_for(request)
+    note = authz.get_or_404(p, notification_query.inbox(p), pk=note_id)
+    authz.authorize(p, "mark_read", note)
+    notification_services.mark_read(notification=note)
+    return redirect("portal:messages")

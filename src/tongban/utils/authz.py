@@ -34,6 +34,10 @@ class Policy:
     def allows(self, principal: Principal, action: str, obj: Any) -> bool:
         return False
 
+    def scope_for(self, principal: Principal, action: str, obj: Any) -> str | None:
+        """The token scope this action needs (sessions hold every scope)."""
+        return self.scopes.get(action)
+
 
 _POLICIES: dict[type[models.Model], Policy] = {}
 
@@ -70,7 +74,7 @@ def can(principal: Principal, action: str, obj: models.Model) -> bool:
     if not can_see(principal, obj):
         return False
     policy = policy_for(type(obj))
-    scope = policy.scopes.get(action)
+    scope = policy.scope_for(principal, action, obj)
     if scope and not principal.has_scope(scope):
         return False
     return policy.allows(principal, action, obj)
@@ -81,7 +85,7 @@ def authorize(principal: Principal, action: str, obj: models.Model) -> None:
     if not can_see(principal, obj):
         raise NotFound()
     policy = policy_for(type(obj))
-    scope = policy.scopes.get(action)
+    scope = policy.scope_for(principal, action, obj)
     if scope:
         principal.require_scope(scope)
     if not policy.allows(principal, action, obj):

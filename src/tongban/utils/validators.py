@@ -12,11 +12,11 @@ def uscc_validator(value: str) -> None:
     try:
         validate_uscc(value)
     except DomainError as exc:
-        raise ValidationError(exc.message, code=exc.code) from None
+        raise ValidationError(str(exc.message), code=exc.code) from None
 
 
 def resident_id_validator(value: str) -> None:
     try:
         validate_resident_id(value)
     except DomainError as exc:
-        raise ValidationError(exc.message, code=exc.code) from None
+        raise ValidationError(str(exc.message), code=exc.code) from None

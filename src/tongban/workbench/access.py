@@ -19,9 +19,9 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.is_staff_member:  # type: ignore[union-attr]
+        if not user.is_staff_member:
             raise Forbidden("staff_only", "Only staff may use the workbench.")
-        if otp.staff_needs_otp(user) and not otp.is_verified(user):  # type: ignore[arg-type]
+        if otp.staff_needs_otp(user) and not otp.is_verified(user):
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 

@@ -1,0 +1,46 @@
+"""Message templates: code → subject and body. Params hold no personal data beyond the recipient's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    subject: str | Promise
+    body: str | Promise
+
+
+TEMPLATES: dict[str, MessageTemplate] = {
+    "security.account_locked": MessageTemplate(
+        _("Your account was locked"),
+        _(
+            "There were %(failures)s failed sign-in attempts on your account, so it is locked for "
+            "%(minutes)s minutes. If this was not you, change your password after it unlocks."
+        ),
+    ),
+    "security.token_issued": MessageTemplate(
+        _("A new API access token was created"),
+        _(
+            "An access token named “%(name)s” (%(prefix)s…) was created for your account, "
+            "valid %(days)s days."
+        ),
+    ),
+    "representation.granted": MessageTemplate(
+        _("You may now act for %(legal_person)s"),
+        _("You were authorised as agent for %(legal_person)s until %(expires)s, for: %(scopes)s."),
+    ),
+    "representation.revoked": MessageTemplate(
+        _("Your authorisation for %(legal_person)s ended"),
+        _("Your authorisation to act for %(legal_person)s was revoked."),
+    ),
+}
+
+
+def render(template: str, params: dict[str, Any]) -> tuple[str, str]:
+    tpl = TEMPLATES[template]
+    return str(tpl.subject) % params, str(tpl.body) % params

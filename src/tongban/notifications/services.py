@@ -1,0 +1,63 @@
+"""Queue notifications; delivery happens in the worker after the surrounding transaction commits."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tongban.accounts.models import User
+from tongban.notifications.constants import Channel, Status
+from tongban.notifications.messages import TEMPLATES
+from tongban.notifications.models import Notification
+
+
+def notify(
+    *,
+    recipient: User,
+    template: str,
+    params: dict[str, Any],
+    key: str,
+    channels: tuple[str, ...] = (Channel.INBOX, Channel.SMS),
+) -> list[Notification]:
+    """Queue ``template`` for ``recipient`` on each channel. ``key`` makes the call idempotent."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown notification template {template}")
+    created = []
+    for channel in channels:
+        if channel == Channel.SMS and not _has_mobile(recipient):
+            continue
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(
+                    recipient=recipient,
+                    channel=channel,
+                    template=template,
+                    params=params,
+                    idempotency_key=f"{key}:{channel}"[:120],
+                    # The message centre needs no provider: it is delivered by being stored.
+                    status=Status.SENT if channel == Channel.INBOX else Status.QUEUED,
+                    sent_at=timezone.now() if channel == Channel.INBOX else None,
+                )
+        except IntegrityError:
+            continue  # already queued by an earlier attempt of the same request
+        created.append(note)
+        if channel == Channel.SMS:
+            from tongban.notifications.tasks import deliver_sms
+
+            transaction.on_commit(partial(deliver_sms.enqueue, note.pk))
+    return created
+
+
+def _has_mobile(user: User) -> bool:
+    person = getattr(user, "person", None)
+    return bool(person and person.mobile)
+
+
+def mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
