@@ -298,6 +298,8 @@ def main() -> int:
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "python:tongban.conf.gunicorn",
             "tongban.wsgi:application",
             "--pythonpath",
             str(ROOT / "src"),

@@ -29,7 +29,7 @@ from tongban.accounts.validators import (
     validate_representation_scopes,
     validate_token_scopes,
 )
-from tongban.audits.services import record
+from tongban.audits.services import changes, record
 from tongban.notifications.services import notify
 from tongban.utils.crypto import lookup_hash
 from tongban.utils.errors import Conflict, DomainError, Forbidden
@@ -97,6 +97,7 @@ def register_natural_person(
 @transaction.atomic
 def update_mobile(*, principal: Principal, person: NaturalPerson, mobile: str) -> NaturalPerson:
     mobile = validate_mobile(mobile)
+    before = {"mobile": person.mobile}
     person.mobile = mobile
     person.mobile_hash = lookup_hash(mobile, context=MOBILE_HASH_CONTEXT)
     person.save(update_fields=["mobile", "mobile_hash"])
@@ -105,7 +106,7 @@ def update_mobile(*, principal: Principal, person: NaturalPerson, mobile: str) -
         principal=principal,
         obj=person,
         subject_user_id=person.user_id,
-        summary={"fields": ["mobile"]},
+        summary={"changes": changes(before, {"mobile": mobile}, personal={"mobile"})},
     )
     return person
 
@@ -218,7 +219,7 @@ def grant_representation(
             params={
                 "legal_person": legal_person.name,
                 "expires": timezone.localtime(expires_at).date().isoformat() if expires_at else "",
-                "scopes": ", ".join(scopes),
+                "scopes": scopes,  # codes; shown as labels in the reader's language
             },
             key=f"representation-granted:{rep.pk}",
         )
@@ -237,7 +238,11 @@ def revoke_representation(*, principal: Principal, representation: Representatio
         principal=principal,
         obj=rep,
         subject_user_id=rep.person_id,
-        summary={"legal_person": rep.legal_person.uscc, "role": rep.role},
+        summary={
+            "legal_person": rep.legal_person.uscc,
+            "role": rep.role,
+            "changes": changes({"revoked": False}, {"revoked": True}),
+        },
     )
     notify(
         recipient=rep.person,

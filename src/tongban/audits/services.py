@@ -16,6 +16,25 @@ if TYPE_CHECKING:
     from tongban.accounts.principal import Principal
 
 
+REDACTED = "[changed]"
+
+
+def changes(
+    before: dict[str, Any], after: dict[str, Any], *, personal: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """``{"field": {"before": b, "after": a}}`` for fields that differ; personal fields show only that
+    they changed, never their values."""
+    out: dict[str, Any] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        out[name] = (
+            {"before": REDACTED, "after": REDACTED} if name in personal else {"before": old, "after": new}
+        )
+    return out
+
+
 def _object_ref(obj: models.Model | None) -> tuple[str, str]:
     if obj is None:
         return "", ""

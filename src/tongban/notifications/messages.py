@@ -41,6 +41,17 @@ TEMPLATES: dict[str, MessageTemplate] = {
 }
 
 
+def _display(value: Any) -> Any:
+    """Lists of codes render as labels in the reader's language (e.g. authorisation scopes)."""
+    if isinstance(value, list):
+        from tongban.accounts.constants import RepresentationScope
+
+        labels = dict(RepresentationScope.choices)
+        return "、".join(str(labels.get(v, v)) for v in value)
+    return value
+
+
 def render(template: str, params: dict[str, Any]) -> tuple[str, str]:
     tpl = TEMPLATES[template]
-    return str(tpl.subject) % params, str(tpl.body) % params
+    shown = {key: _display(value) for key, value in params.items()}
+    return str(tpl.subject) % shown, str(tpl.body) % shown

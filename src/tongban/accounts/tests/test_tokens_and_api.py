@@ -111,6 +111,10 @@ def test_api_patch_validates_with_error_code(client):
         "/api/v1/me", data={"mobile": "13700000000"}, content_type="application/json", **bearer(text)
     )
     assert ok.status_code == 200 and ok.json()["mobile_masked"] == "137****0000"
+    ev = AuditEvent.objects.get(event="profile.mobile_changed")
+    # The trail says what changed, never the numbers themselves.
+    assert ev.summary == {"changes": {"mobile": {"before": "[changed]", "after": "[changed]"}}}
+    assert ev.channel == "api" and ev.actor_id == person.user_id
 
 
 def test_session_writes_need_csrf():

@@ -163,3 +163,21 @@ def test_inbox_page_and_api_show_only_own_messages(client):
     assert data["count"] == 1 and "甲" in data["items"][0]["body"]
     bob_note.refresh_from_db()
     assert bob_note.read_at is None
+
+
+def test_scope_codes_render_as_labels_in_the_readers_language():
+    from django.utils import translation
+
+    from tongban.notifications.messages import render
+
+    params = {
+        "legal_person": "上海示例餐饮管理有限公司",
+        "expires": "2027-01-01",
+        "scopes": ["apply", "view_cases"],
+    }
+    with translation.override("zh-hans"):
+        _subject, body = render("representation.granted", params)
+    assert "apply" not in body and "、" in body
+    with translation.override("en"):
+        _subject, body = render("representation.granted", params)
+    assert "Apply for services" in body
