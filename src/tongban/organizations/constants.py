@@ -8,6 +8,12 @@ class RegionLevel(models.TextChoices):
     DISTRICT = "district", _("District")
 
 
+class DepartmentKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government department")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    PUBLIC_UTILITY = "public_utility", _("Public utility")
+
+
 class DepartmentLevel(models.TextChoices):
     CITY = "city", _("City department")
     DISTRICT = "district", _("District department")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.organizations.constants import DepartmentLevel, RegionLevel
+from tongban.organizations.constants import DepartmentKind, DepartmentLevel, RegionLevel
 from tongban.utils.validators import uscc_validator
 
 
@@ -40,6 +40,9 @@ class Department(models.Model):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")
     level = models.CharField(_("level"), max_length=16, choices=DepartmentLevel.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.GOVERNMENT
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="branches"
     )
