@@ -147,5 +147,4 @@ __all__ = [
     "fee_total_cents",
     "merge",
     "selected_items",
-    "Material",
 ]
