@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from tongban.api.main import api
@@ -14,6 +14,9 @@ urlpatterns = [
     path("workbench/", include("tongban.workbench.urls")),
     path("o/", include("tongban.sso.urls")),
     path("admin/", admin.site.urls),
+    # Blank forms and samples of the catalogue are public documents. Only that folder is served here;
+    # in production a reverse proxy may serve it instead (docs/operations.md).
+    re_path(r"^media/catalogue/(?P<path>.+)$", util_views.catalogue_document),
     path("", include("tongban.portal.urls")),
 ]
 

@@ -304,6 +304,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(
+    config(
+        "TONGBAN_MEDIA_ROOT",
+        str(BASE_DIR / "var" / "media"),
+        help="Where uploaded public documents (blank forms, samples of the catalogue) are stored.",
+        group="Core",
+    )
+)
 WHITENOISE_USE_FINDERS = True  # serve from app folders without collectstatic in development
 
 # --- Tasks (worker) and notifications ------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -75,3 +76,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request, 500, "server_error", _("Something went wrong on our side. Your data is safe; please retry.")
     )
+
+
+def catalogue_document(request: HttpRequest, path: str) -> HttpResponse:
+    """Blank forms and samples of the catalogue: public files, served from ``MEDIA_ROOT/catalogue`` only
+    (``serve`` refuses paths that climb out of it)."""
+    from django.views.static import serve
+
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT / "catalogue"))

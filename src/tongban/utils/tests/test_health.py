@@ -165,3 +165,17 @@ def test_personal_data_is_scrubbed_from_standard_library_log_lines(
     [line] = [line for line in log_lines() if "lookup failed" in line]
     assert ID_NUMBER not in line and MOBILE not in line
     assert json.loads(line)["event"] == "lookup failed for 3101**********1234 / 138****8000"
+
+
+@pytest.mark.django_db
+def test_only_catalogue_documents_are_served_from_media(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "catalogue" / "forms").mkdir(parents=True)
+    (tmp_path / "catalogue" / "forms" / "申请表.txt").write_text("blank form", encoding="utf-8")
+    (tmp_path / "private.txt").write_text("secret", encoding="utf-8")
+    resp = client.get("/media/catalogue/forms/申请表.txt")
+    assert resp.status_code == 200 and b"".join(resp.streaming_content) == b"blank form"
+    assert client.get("/media/private.txt").status_code == 404
+    climbing = client.get("/media/catalogue/../private.txt")
+    assert climbing.status_code in {400, 404}  # refused either way; never the file
+    assert b"secret" not in b"".join(getattr(climbing, "streaming_content", [climbing.content]))
