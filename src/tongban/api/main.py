@@ -98,6 +98,9 @@ def _mount() -> None:
     from tongban.accounts.api import router as accounts_router
     from tongban.accounts.api import staff_router
     from tongban.audits.api import router as audits_router
+    from tongban.bundles.api import router as bundles_router
+    from tongban.items.api import graph_router
+    from tongban.items.api import router as items_router
     from tongban.notifications.api import router as notifications_router
     from tongban.organizations.api import router as organizations_router
 
@@ -106,6 +109,9 @@ def _mount() -> None:
     api.add_router("/audit", audits_router)
     api.add_router("/", notifications_router)
     api.add_router("/organizations", organizations_router)
+    api.add_router("/", items_router)
+    api.add_router("/bundles", bundles_router)
+    api.add_router("/graph", graph_router)
 
 
 _mount()

@@ -26,26 +26,27 @@ NOT_EXEMPT = Exemption(False, "", "")
 
 
 def kind_exemption(kind: MaterialKind) -> Exemption:
-    if kind.license_type_id and kind.license_type.available_electronically:
+    licence, resource, issuer = kind.license_type, kind.data_resource, kind.issuing_department
+    if licence is not None and licence.available_electronically:
         return Exemption(
             True,
             "e_license",
             _("Fetched from the electronic licence library (%(name)s) with your consent.")
-            % {"name": kind.license_type.name},
+            % {"name": licence.name},
         )
-    if kind.data_resource_id and kind.data_resource.shared:
+    if resource is not None and resource.shared:
         return Exemption(
             True,
             "shared_data",
             _("Obtained through data sharing from %(provider)s (%(name)s).")
-            % {"provider": kind.data_resource.provider.name, "name": kind.data_resource.name},
+            % {"provider": resource.provider.name, "name": resource.name},
         )
-    if kind.source == MaterialSource.CITY_ISSUED and kind.issuing_department_id:
+    if kind.source == MaterialSource.CITY_ISSUED and issuer is not None:
         return Exemption(
             True,
             "city_issued",
             _("Issued by %(department)s, a department of this city: it is obtained between departments.")
-            % {"department": kind.issuing_department.name},
+            % {"department": issuer.name},
         )
     return NOT_EXEMPT
 
@@ -58,8 +59,9 @@ def material_exemption(material: Material) -> Exemption:
 
 def could_be_exempted_by(kind: MaterialKind) -> str:
     """For analysts: what would make this kind exempt (``license_type:<code>`` ...), or "" if nothing."""
-    if kind.license_type_id and not kind.license_type.available_electronically:
-        return f"license_type:{kind.license_type.code}"
-    if kind.data_resource_id and not kind.data_resource.shared:
-        return f"data_resource:{kind.data_resource.code}"
+    licence, resource = kind.license_type, kind.data_resource
+    if licence is not None and not licence.available_electronically:
+        return f"license_type:{licence.code}"
+    if resource is not None and not resource.shared:
+        return f"data_resource:{resource.code}"
     return ""

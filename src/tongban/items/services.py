@@ -17,7 +17,8 @@ from tongban.items.snapshots import snapshot
 from tongban.items.validators import check_publishable
 from tongban.utils.errors import Conflict, DomainError, ValidationFailed
 
-CHILD_MODELS = (LegalBasis, Material, FeeItem, FAQ)
+ItemChild = LegalBasis | Material | FeeItem | FAQ
+CHILD_MODELS: tuple[type[ItemChild], ...] = (LegalBasis, Material, FeeItem, FAQ)
 
 
 def _locked(item: ServiceItem) -> ServiceItem:
@@ -76,7 +77,9 @@ def start_revision(*, code: str, principal: Principal | None) -> ServiceItem:
     if source is None:
         raise DomainError("item_not_published", _("Only a published item can be revised."))
     topics, fields = list(source.topics.all()), list(source.form_fields.all())
-    children = {model: list(model.objects.filter(item=source)) for model in CHILD_MODELS}
+    children: dict[type[ItemChild], list[Any]] = {
+        model: list(model._default_manager.filter(item=source)) for model in CHILD_MODELS
+    }
     last = (
         ServiceItem.objects.filter(code=code).order_by("-version").values_list("version", flat=True).first()
     )
@@ -101,7 +104,7 @@ def start_revision(*, code: str, principal: Principal | None) -> ServiceItem:
             row.pk = None
             row._state.adding = True
             row.item = draft
-        model.objects.bulk_create(rows)
+        model._default_manager.bulk_create(rows)
     record(
         "item.revision_started",
         principal=principal,
@@ -149,8 +152,14 @@ def create_draft(
 
 
 def _replace_children(item: ServiceItem, **children: Sequence[dict[str, Any]]) -> None:
-    models_by_name = {"legal_bases": LegalBasis, "materials": Material, "fees": FeeItem, "faqs": FAQ}
+    models_by_name: dict[str, type[ItemChild]] = {
+        "legal_bases": LegalBasis,
+        "materials": Material,
+        "fees": FeeItem,
+        "faqs": FAQ,
+    }
     for name, rows in children.items():
         model = models_by_name[name]
-        model.objects.filter(item=item).delete()
-        model.objects.bulk_create([model(item=item, order=i, **row) for i, row in enumerate(rows)])
+        manager: Any = model._default_manager
+        manager.filter(item=item).delete()
+        manager.bulk_create([model(item=item, order=i, **row) for i, row in enumerate(rows)])

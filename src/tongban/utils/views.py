@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -78,7 +79,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     )
 
 
-def catalogue_document(request: HttpRequest, path: str) -> HttpResponse:
+def catalogue_document(request: HttpRequest, path: str) -> HttpResponseBase:
     """Blank forms and samples of the catalogue: public files, served from ``MEDIA_ROOT/catalogue`` only
     (``serve`` refuses paths that climb out of it)."""
     from django.views.static import serve
