@@ -6,9 +6,7 @@ lives in ``items.query`` and ``items.graph``; the handlers here only parse and s
 
 # No ``from __future__ import annotations`` here: ninja fails to resolve ``Query[...]`` parameters
 # given as strings (pydantic: "QueryParams is not fully defined").
-import copy
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
@@ -18,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tongban.items import graph, query
-from tongban.items.constants import ItemState, MaterialSource
+from tongban.items import graph, query, versions
 from tongban.items.exemptions import Exemption, kind_exemption, material_exemption
-from tongban.items.models import FAQ, FeeItem, LegalBasis, Material, MaterialKind, ServiceItem, Topic
+from tongban.items.models import MaterialKind, ServiceItem
 from tongban.items.query import CatalogStats
 from tongban.items.schemas import (
     CatalogStatsOut,
@@ -59,7 +56,6 @@ from tongban.items.schemas import (
     VersionOut,
     WindowRef,
 )
-from tongban.licenses.models import LicenseType
 from tongban.organizations.models import Department
 from tongban.utils.errors import DomainError, NotFound, ValidationFailed
 
@@ -92,7 +88,7 @@ def get_item(
     code: str,
     version: int | None = Query(None, ge=1, description="A version number: that frozen version instead."),
 ) -> ItemDetailOut:
-    view = _published_version(code) if version is None else _frozen_version(code, version)
+    view = versions.published_version(code) if version is None else versions.frozen_version(code, version)
     return _item_detail(view)
 
 
@@ -277,103 +273,11 @@ def _stats(s: CatalogStats) -> dict[str, Any]:
     }
 
 
-# --- one version of an item, live or from its snapshot -----------------------------------------------
-
-
-@dataclass
-class _Version:
-    """Everything the guide of one version shows, whether read from rows or from the snapshot."""
-
-    item: ServiceItem
-    department: DepartmentRef
-    result_license_type: LicenseType | None
-    legal_bases: list[LegalBasis]
-    materials: list[Material]
-    fees: list[FeeItem]
-    faqs: list[FAQ]
-    topics: list[Topic]
-
-
-def _published_version(code: str) -> _Version:
-    item = query.guide_item(code)
-    if item is None:
-        raise NotFound("item_not_found", _("There is no published item with this code."))
-    return _Version(
-        item=item,
-        department=_dept(item.department),
-        result_license_type=item.result_license_type,
-        legal_bases=list(item.legal_bases.all()),
-        materials=list(item.materials.all()),
-        fees=list(item.fees.all()),
-        faqs=list(item.faqs.all()),
-        topics=list(item.topics.all()),
-    )
-
-
-M = TypeVar("M", bound=models.Model)
-
-
-def _rebuild(model: type[M], row: dict[str, Any]) -> M:
-    """An unsaved instance from a snapshot row (``snapshots._row``: field names, raw column values)."""
-    obj = model()
-    for f in model._meta.concrete_fields:
-        if f.name in row:
-            setattr(obj, f.attname, f.to_python(row[f.name]))
-    return obj
-
-
-def _frozen_version(code: str, version: int) -> _Version:
-    """A version exactly as published, from its snapshot (cases pin the version they started under).
-    Exemptions are decided as of today, from the snapshot's materials and today's material kinds."""
-    row = (
-        ServiceItem.objects.filter(code=code, version=version)
-        .exclude(state=ItemState.DRAFT)
-        .only("pk", "code", "version", "state", "snapshot")
-        .first()
-    )
-    if row is None or not row.snapshot:
-        if not ServiceItem.objects.filter(code=code).exclude(state=ItemState.DRAFT).exists():
-            raise NotFound("item_not_found", _("There is no published item with this code."))
-        raise NotFound("item_version_not_found", _("This item has no published version with this number."))
-    snap = row.snapshot
-    item = _rebuild(ServiceItem, snap)
-    item.pk, item.state = row.pk, row.state
-    department = Department.objects.filter(pk=item.department_id).first()
-    license_type = (
-        LicenseType.objects.filter(pk=item.result_license_type_id).first()
-        if item.result_license_type_id
-        else None
-    )
-    kinds = graph.kinds().in_bulk([m["kind"] for m in snap.get("materials", [])])
-    materials = []
-    for m_row in snap.get("materials", []):
-        material = _rebuild(Material, m_row)
-        kind = kinds.get(material.kind_id)
-        if kind is None:  # cannot happen (PROTECT), but a frozen record must still render
-            kind = MaterialKind(code=m_row["kind_code"], source=MaterialSource.APPLICANT)
-        kind = copy.copy(kind)  # detached: the name is the one this version showed
-        kind.name = m_row.get("kind_name", kind.name)
-        material.kind = kind
-        materials.append(material)
-    return _Version(
-        item=item,
-        department=DepartmentRef(
-            slug=department.slug if department else "", name=snap.get("department_name", "")
-        ),
-        result_license_type=license_type,
-        legal_bases=[_rebuild(LegalBasis, r) for r in snap.get("legal_bases", [])],
-        materials=materials,
-        fees=[_rebuild(FeeItem, r) for r in snap.get("fees", [])],
-        faqs=[_rebuild(FAQ, r) for r in snap.get("faqs", [])],
-        topics=list(Topic.objects.filter(code__in=snap.get("topics", []))),
-    )
-
-
 def _file_url(f: models.fields.files.FieldFile) -> str:
     return f.url if f else ""
 
 
-def _item_detail(v: _Version) -> ItemDetailOut:
+def _item_detail(v: versions.VersionView) -> ItemDetailOut:
     i = v.item
     lt = v.result_license_type
     return ItemDetailOut(
@@ -389,7 +293,7 @@ def _item_detail(v: _Version) -> ItemDetailOut:
         keywords=i.keywords,
         item_type=i.item_type,
         local_type_code=i.local_type_code,
-        department=v.department,
+        department=DepartmentRef(slug=v.department_slug, name=v.department_name),
         exercise_level=i.exercise_level,
         for_natural_persons=i.for_natural_persons,
         for_legal_persons=i.for_legal_persons,
