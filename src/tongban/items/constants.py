@@ -3,6 +3,7 @@ from other systems are mapped explicitly (LOCAL_TYPE_ALIASES), never assumed."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemType(models.TextChoices):
@@ -103,7 +104,7 @@ class ItemState(models.TextChoices):
 
 class MaterialForm(models.TextChoices):
     ORIGINAL = "original", _("Original")
-    COPY = "copy", _("Copy")
+    COPY = "copy", pgettext_lazy("material form", "Copy")
     ELECTRONIC = "electronic", _("Electronic")
 
 

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from tongban.portal import views
+from tongban.portal import catalog_views, views
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", catalog_views.home, name="home"),
+    path("services/", catalog_views.catalog, name="catalog"),
+    path("services/departments/", catalog_views.departments, name="catalog_departments"),
+    path("services/<str:code>/", catalog_views.item_guide, name="item_guide"),
+    path("services/<str:code>/history/", catalog_views.item_history, name="item_history"),
+    path("bundles/", catalog_views.bundle_list, name="bundles"),
+    path("bundles/<slug:code>/", catalog_views.bundle_detail, name="bundle"),
     path("display/large-text/", views.toggle_large_text, name="large_text"),
     path("me/", views.me, name="me"),
     path("me/acting-for/", views.acting_for, name="acting_for"),

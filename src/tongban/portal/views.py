@@ -23,15 +23,9 @@ from tongban.audits import query as audit_query
 from tongban.notifications import query as notification_query
 from tongban.notifications import services as notification_services
 from tongban.notifications.messages import render as render_message
-from tongban.organizations import query as org_query
 from tongban.utils import authz
 from tongban.utils.errors import DomainError
 from tongban.utils.middleware import DisplayPreferencesMiddleware
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"departments": org_query.active_departments()})
 
 
 @require_POST
