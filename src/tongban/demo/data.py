@@ -7,7 +7,8 @@ Everything here is either public fact (region codes, department names) or obviou
 - Department names are the real names of Shanghai government bodies. Their 统一社会信用代码 are
   SYNTHETIC: we do not know the real ones, so each is built with ``make_uscc`` from registration
   authority ``1`` (机构编制), the fitting 机构类别 (1 机关, 2 事业单位, 3 群众团体), the region code and
-  an ``MB`` + 6-digit body. They pass the check-character rules but belong to no real body.
+  an ``MB`` + 6-digit body. They pass the check-character rules but belong to no real body. The
+  public utilities are companies: authority ``9`` (市场监管), category ``1`` (企业), body ``MA7UT`` + 3.
 - People, companies and mobile numbers (``13800138xxx``) are invented; ID numbers carry valid
   GB 11643 check digits built with ``make_resident_id``.
 """
@@ -88,6 +89,16 @@ ORG_AGENCY = "1"  # 机关
 ORG_INSTITUTION = "2"  # 事业单位
 ORG_MASS_ORGANISATION = "3"  # 编办直接管理机构编制的群众团体
 
+# 登记管理部门代码 (standards.md §1.3): 1 机构编制 for government bodies; 9 市场监管 (工商) for the
+# public-utility companies, whose 机构类别 is then 1 企业.
+AUTHORITY_ORG_ESTABLISHMENT = "1"
+AUTHORITY_MARKET_REGULATION = "9"
+ENTERPRISE = "1"  # 机构类别 under authority 9
+
+# organizations.constants.DepartmentKind values.
+KIND_GOVERNMENT = "government"
+KIND_PUBLIC_UTILITY = "public_utility"
+
 
 @dataclass(frozen=True)
 class CityDepartment:
@@ -95,9 +106,11 @@ class CityDepartment:
     name: str
     short_name: str
     name_en: str
-    body: str  # 8-character 主体标识码 body (synthetic): "MB" + 6 digits
+    body: str  # 8-character 主体标识码 body (synthetic): "MB" + 6 digits ("MA" + 6 for utilities)
     category: str = ORG_AGENCY
     reviewer_name: str = ""  # the fictional reviewer created for this department
+    authority: str = AUTHORITY_ORG_ESTABLISHMENT
+    kind: str = KIND_GOVERNMENT
 
 
 # Real Shanghai city-level bodies; the USCC bodies are synthetic (see module docstring).
@@ -257,11 +270,12 @@ CITY_DEPARTMENTS: list[CityDepartment] = [
         reviewer_name="何审批",
     ),
     CityDepartment(
-        # Shanghai's centre is officially named 上海市公积金管理中心 (it also runs 补充公积金).
+        # Shown as 上海市住房公积金管理中心 (the catalogue's 公积金 items name it so); the centre's own
+        # name is 上海市公积金管理中心, since it also runs 补充公积金. Slug unchanged.
         "gjj",
-        "上海市公积金管理中心",
+        "上海市住房公积金管理中心",
         "市公积金中心",
-        "Shanghai Provident Fund Management Center",
+        "Shanghai Housing Provident Fund Management Center",
         "MB100020",
         category=ORG_INSTITUTION,
         reviewer_name="吕审批",
@@ -307,6 +321,62 @@ CITY_DEPARTMENTS: list[CityDepartment] = [
         "Shanghai Municipal Emergency Management Bureau",
         "MB100025",
         reviewer_name="严审批",
+    ),
+    CityDepartment(
+        # Issues 城镇污水排入排水管网许可 (drainage permits) and other water permits.
+        "swj",
+        "上海市水务局",
+        "市水务局",
+        "Shanghai Water Authority",
+        "MB100026",
+        reviewer_name="华审批",
+    ),
+    # Public utilities (公用事业单位): companies, not government bodies. They take applications for
+    # connections (报装) and transfers (过户) as 公共服务 items. Real names; the enterprise USCCs are
+    # SYNTHETIC (authority 9 市场监管, category 1 企业, region 310000, body "MA7UT" + 3 digits).
+    CityDepartment(
+        "water",
+        "上海城投水务（集团）有限公司",
+        "城投水务",
+        "Shanghai Chengtou Water Group Co., Ltd.",
+        "MA7UT001",
+        category=ENTERPRISE,
+        reviewer_name="金审批",
+        authority=AUTHORITY_MARKET_REGULATION,
+        kind=KIND_PUBLIC_UTILITY,
+    ),
+    CityDepartment(
+        "power",
+        "国网上海市电力公司",
+        "国网上海电力",
+        "State Grid Shanghai Municipal Electric Power Company",
+        "MA7UT002",
+        category=ENTERPRISE,
+        reviewer_name="魏审批",
+        authority=AUTHORITY_MARKET_REGULATION,
+        kind=KIND_PUBLIC_UTILITY,
+    ),
+    CityDepartment(
+        "gas",
+        "上海燃气有限公司",
+        "上海燃气",
+        "Shanghai Gas Co., Ltd.",
+        "MA7UT003",
+        category=ENTERPRISE,
+        reviewer_name="陶审批",
+        authority=AUTHORITY_MARKET_REGULATION,
+        kind=KIND_PUBLIC_UTILITY,
+    ),
+    CityDepartment(
+        "telecom",
+        "中国电信股份有限公司上海分公司",
+        "上海电信",
+        "China Telecom Corporation Limited Shanghai Branch",
+        "MA7UT004",
+        category=ENTERPRISE,
+        reviewer_name="姜审批",
+        authority=AUTHORITY_MARKET_REGULATION,
+        kind=KIND_PUBLIC_UTILITY,
     ),
 ]
 

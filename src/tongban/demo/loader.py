@@ -26,6 +26,7 @@ from tongban.accounts.constants import PrincipalKind, RepresentationRole
 from tongban.accounts.models import LegalPerson, Representation, Role, StaffProfile, User
 from tongban.accounts.principal import Principal
 from tongban.demo import data
+from tongban.demo.catalog.loader import load_catalog
 from tongban.organizations.constants import DepartmentLevel, RegionLevel
 from tongban.organizations.models import Department, Region, ServiceWindow
 from tongban.utils import context
@@ -79,9 +80,10 @@ def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str,
     return obj, UPDATED
 
 
-def department_uscc(category: str, region_code: str, body: str) -> str:
-    """Synthetic but valid USCC: authority 1 (机构编制), the 机构类别, region, body (+ both checks)."""
-    return make_uscc(f"1{category}{region_code}{body}")
+def department_uscc(category: str, region_code: str, body: str, authority: str = "1") -> str:
+    """Synthetic but valid USCC: authority (1 机构编制; 9 for utility companies), the 机构类别, region,
+    body (+ both checks)."""
+    return make_uscc(f"{authority}{category}{region_code}{body}")
 
 
 def legal_person_uscc(lp: data.DemoLegalPerson) -> str:
@@ -137,9 +139,10 @@ def _load_departments(report: LoadReport, regions: dict[str, Region]) -> dict[st
                 "name": dep.name,
                 "short_name": dep.short_name,
                 "name_en": dep.name_en,
-                "uscc": department_uscc(dep.category, shanghai.code, dep.body),
+                "uscc": department_uscc(dep.category, shanghai.code, dep.body, dep.authority),
                 "region_id": shanghai.pk,
                 "level": DepartmentLevel.CITY,
+                "kind": dep.kind,
                 "parent_id": None,
                 "phone": data.CITIZEN_HOTLINE,
                 "is_active": True,
@@ -382,6 +385,7 @@ def load_demo() -> LoadReport:
             _load_legal_persons(report, regions, people)
             for user in _load_staff(report, regions, departments, windows):
                 _ensure_totp_device(report, user)
+            load_catalog(report)  # the seed service catalogue: docs/catalog-seed.md
     finally:
         context.reset(token)
     return report

@@ -17,7 +17,7 @@ from tongban.accounts.models import LegalPerson, NaturalPerson, Representation, 
 from tongban.audits.models import AuditEvent
 from tongban.demo import data
 from tongban.demo.loader import DemoRefused, current_demo_totp, load_demo
-from tongban.organizations.constants import DepartmentLevel, RegionLevel
+from tongban.organizations.constants import DepartmentKind, DepartmentLevel, RegionLevel
 from tongban.organizations.models import Department, Region, ServiceWindow
 from tongban.utils.identifiers import validate_resident_id, validate_uscc
 
@@ -93,7 +93,8 @@ def test_city_departments_have_valid_synthetic_usccs(loaded: None) -> None:
     assert city.count() >= 18
     for dep in Department.objects.all():
         code = validate_uscc(dep.uscc)
-        assert code.registration_authority == "1"
+        # Government bodies are registered by 机构编制 (1); public utilities are companies (9).
+        assert code.registration_authority == ("9" if dep.kind == DepartmentKind.PUBLIC_UTILITY else "1")
         assert code.inner_check_ok
     slugs = set(city.values_list("slug", flat=True))
     assert {"samr", "wsjkw", "gaj", "rsj", "tax", "fire", "dsj"} <= slugs
