@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "tongban.licenses",
     "tongban.items",
     "tongban.bundles",
+    "tongban.search",
     "tongban.sso",
     "tongban.portal",
     "tongban.workbench",
@@ -308,10 +309,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(
     config(
         "TONGBAN_MEDIA_ROOT",
-        str(BASE_DIR / "var" / "media"),
-        help="Where uploaded public documents (blank forms, samples of the catalogue) are stored.",
+        "",
+        help="Where uploaded public documents (blank forms, samples of the catalogue) are stored; "
+        "empty means `var/media` in the checkout.",
         group="Core",
     )
+    or BASE_DIR / "var" / "media"
 )
 WHITENOISE_USE_FINDERS = True  # serve from app folders without collectstatic in development
 
