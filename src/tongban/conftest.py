@@ -32,7 +32,7 @@ People (password for all: ``PERSONA_PASSWORD``, also the ``persona_password`` fi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.cache import cache
@@ -164,3 +164,14 @@ def staff_totp(db: None) -> Callable[[User], Callable[[], str]]:
         return code
 
     return enrol
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index() -> Iterator[None]:
+    """Each test searches its own data: the in-memory index is per process and is otherwise rebuilt only
+    when the index generation moves, which ``on_commit`` never does inside a rolled-back test."""
+    from tongban.search import index
+
+    index.reset()
+    yield
+    index.reset()

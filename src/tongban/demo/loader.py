@@ -29,6 +29,7 @@ from tongban.demo import data
 from tongban.demo.catalog.loader import load_catalog
 from tongban.organizations.constants import DepartmentLevel, RegionLevel
 from tongban.organizations.models import Department, Region, ServiceWindow
+from tongban.search.seed import load_seed_lexicon
 from tongban.utils import context
 from tongban.utils.identifiers import make_resident_id, make_uscc
 
@@ -386,6 +387,9 @@ def load_demo() -> LoadReport:
             for user in _load_staff(report, regions, departments, windows):
                 _ensure_totp_device(report, user)
             load_catalog(report)  # the seed service catalogue: docs/catalog-seed.md
+            added = load_seed_lexicon()  # search understands everyday words: docs/search-lexicon.md
+            for _ in range(added):
+                report.add("search lexicon", CREATED)
     finally:
         context.reset(token)
     return report

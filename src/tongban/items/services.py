@@ -15,6 +15,7 @@ from tongban.items.constants import ItemState
 from tongban.items.models import FAQ, FeeItem, LegalBasis, Material, ServiceItem
 from tongban.items.snapshots import snapshot
 from tongban.items.validators import check_publishable
+from tongban.search import services as search_services
 from tongban.utils.errors import Conflict, DomainError, ValidationFailed
 
 ItemChild = LegalBasis | Material | FeeItem | FAQ
@@ -64,6 +65,7 @@ def publish(*, item: ServiceItem, principal: Principal | None, change_note: str 
             "previous": previous.version if previous else None,
         },
     )
+    search_services.mark_stale()
     return item
 
 
@@ -124,6 +126,7 @@ def retire(*, code: str, principal: Principal | None, reason: str) -> ServiceIte
     item.state = ItemState.RETIRED
     item.save(update_fields=["state"])
     record("item.retired", principal=principal, obj=item, summary={"code": code, "reason": reason[:200]})
+    search_services.mark_stale()
     return item
 
 
