@@ -89,6 +89,13 @@ messages: venv ## makemessages -l zh_Hans (tests excluded) + compilemessages, ru
 		-l zh_Hans --ignore 'tests/*' --ignore '*/tests/*'
 	cd src/tongban && DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) ../../$(PY) ../../manage.py compilemessages
 
+# --- Benchmarks (not part of `make test`) ---------------------------------------------------------
+
+.PHONY: bench-search
+BENCH_ARGS ?=
+bench-search: venv ## search: accuracy on the evaluation set, engine vs BM25, 20k-doc scale (BENCH_ARGS=-v)
+	$(PY) -m bench.search $(BENCH_ARGS)
+
 # --- Maintenance ----------------------------------------------------------------------------------
 
 fmt: venv ## ruff check --fix + ruff format (rewrites files)

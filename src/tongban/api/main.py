@@ -103,6 +103,7 @@ def _mount() -> None:
     from tongban.items.api import router as items_router
     from tongban.notifications.api import router as notifications_router
     from tongban.organizations.api import router as organizations_router
+    from tongban.search.api import router as search_router
 
     api.add_router("/", accounts_router)
     api.add_router("/staff", staff_router)
@@ -112,6 +113,7 @@ def _mount() -> None:
     api.add_router("/", items_router)
     api.add_router("/bundles", bundles_router)
     api.add_router("/graph", graph_router)
+    api.add_router("/search", search_router)
 
 
 _mount()

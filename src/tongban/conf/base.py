@@ -336,12 +336,7 @@ TONGBAN_SEARCH_SEMANTIC = config(
     group="Search",
     kind="bool",
 )
-TONGBAN_SEARCH_CACHE_DIR = config(
-    "TONGBAN_SEARCH_CACHE_DIR",
-    "",
-    help="Where document vectors are cached between index builds; empty means `var/search` in the checkout.",
-    group="Search",
-) or str(BASE_DIR / "var" / "search")
+
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_NAME = "tb_session"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.portal import catalog_views, views
+from tongban.portal import catalog_views, search_views, views
 
 app_name = "portal"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("services/<str:code>/history/", catalog_views.item_history, name="item_history"),
     path("bundles/", catalog_views.bundle_list, name="bundles"),
     path("bundles/<slug:code>/", catalog_views.bundle_detail, name="bundle"),
+    path("search/", search_views.search, name="search"),
+    path("search/go/", search_views.search_go, name="search_go"),
     path("display/large-text/", views.toggle_large_text, name="large_text"),
     path("me/", views.me, name="me"),
     path("me/acting-for/", views.acting_for, name="acting_for"),

@@ -482,7 +482,8 @@ def _split_pinyin(letters: str, known: dict[str, list[str]]) -> list[str] | None
         for start in range(max(0, end - 30), end):
             prev = best[start]
             piece = letters[start:end]
-            if prev is not None and piece in known and (best[end] is None or len(prev) + 1 < len(best[end])):
+            current = best[end]
+            if prev is not None and piece in known and (current is None or len(prev) + 1 < len(current)):
                 best[end] = [*prev, piece]
     result = best[n]
     return result if result and len(result) <= 4 else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -19,6 +18,7 @@ from tongban.search.engine import SearchEngine
 from tongban.search.models import IndexGeneration, LexiconEntry
 from tongban.search.semantic import build_semantic
 from tongban.search.types import LexEntry, SearchDoc
+from tongban.search.vectors import DatabaseVectorStore
 
 log = structlog.get_logger(__name__)
 
@@ -131,11 +131,17 @@ def current_engine() -> SearchEngine:
         if _engine is None or generation != _generation:
             started = time.perf_counter()
             docs = documents_from_db()
+            # Never embed in a request: vectors come from the worker; new documents wait for it.
             semantic = build_semantic(
                 docs,
-                cache_path=Path(settings.TONGBAN_SEARCH_CACHE_DIR) / "e5-vectors.npz",
+                store=DatabaseVectorStore(),
                 enabled=settings.TONGBAN_SEARCH_SEMANTIC,
+                compute_missing=False,
             )
+            if semantic is not None and semantic.missing:
+                from tongban.search.tasks import request_embedding
+
+                request_embedding()
             engine = SearchEngine.build(docs, lexicon_from_db(), semantic=semantic)
             _engine, _generation = engine, generation
             log.info(

