@@ -482,7 +482,7 @@ def test_home_shows_entries_events_bundles_and_stats(client: Client, catalogue: 
     assert text_of(html, "stat-online").startswith("全程网办 50%")
     assert text_of(html, "stat-one-visit").startswith("最多跑一次 100%")
     assert text_of(html, "stat-exempt").startswith("材料免交 40%")
-    assert 'action="/services/"' in html and 'name="q"' in html
+    assert 'action="/search/"' in html and 'name="q"' in html
 
 
 def test_home_without_a_catalogue(client: Client, department) -> None:
