@@ -7,3 +7,37 @@ class HolderKind(models.TextChoices):
 
     NATURAL_PERSON = "natural_person", _("Natural person")
     LEGAL_PERSON = "legal_person", _("Legal person")
+
+
+class IssuerCodeKind(models.TextChoices):
+    """What the 证照颁发机构代码 segment of an 电子证照标识 holds."""
+
+    USCC = "uscc", _("Unified social credit code")
+    AREA_CODE = "area_code", _("Area code")  # seen in one real identifier (合肥 340100)
+
+
+# ``validity_end``'s value for 长期 (no end date) when it is asked for explicitly.
+LONG_TERM = "long_term"
+# How 长期 is written in a face field that holds either a date or 长期 (有效期限, 营业期限 …).
+LONG_TERM_TEXT = "长期"
+
+# Custom JSON Schema ``format`` names checked by ``tongban.licenses.faces`` (other validators ignore them,
+# so every such field also carries a ``pattern``).
+FORMAT_DATE = "date"  # standard; checked strictly as YYYY-MM-DD
+FORMAT_DATE_OR_LONG_TERM = "cn-date-or-long-term"
+FORMAT_RESIDENT_ID = "cn-resident-id"  # 公民身份号码, GB 11643
+FORMAT_USCC = "cn-uscc"  # 统一社会信用代码, GB 32100
+FORMAT_DISABILITY_CARD = "cn-disability-card-number"  # 残疾人证号: ID number + 类别 (1-7) + 等级 (1-4)
+
+# Values of a 性别 face field, mapped to the sex encoded in an ID number.
+SEX_VALUES = {"男": "M", "女": "F"}
+
+# 民族 as printed on a 居民身份证 (the 56 groups of GB/T 3304, without 族), plus GB/T 3304's
+# 其他 and 外国血统中国籍人士.
+ETHNIC_GROUPS = [
+    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+    "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西",
+    "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌",
+    "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔",
+    "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "其他", "外国血统中国籍人士",
+]  # fmt: skip

@@ -30,6 +30,7 @@ from tongban.demo.catalog import (
     ghzyj,
     gjj,
     lhsr,
+    license_faces,
     license_types,
     locations,
     material_kinds,
@@ -153,16 +154,31 @@ def _sync(
 def _license_types(report: LoadReport, deps: dict[str, Department]) -> dict[str, LicenseType]:
     rows, keys = {}, {}
     for lt in license_types.LICENSE_TYPES:
-        definer = license_types.DEFINERS[lt.definer][1] if lt.definer in license_types.DEFINERS else None
-        code = f"{definer or deps[lt.definer].uscc}{lt.seq:03d}"
+        definer: Department | None = None  # national types: a ministry without a Department row
+        if lt.definer in license_types.DEFINERS:
+            definer_name, definer_code = license_types.DEFINERS[lt.definer]
+        else:
+            definer = deps[lt.definer]
+            definer_name, definer_code = definer.name, definer.uscc
+        code = f"{definer_code}{lt.seq:03d}"
+        face = license_faces.FACES[lt.key]
         keys[lt.key] = code
         rows[code] = {
             "name": lt.name,
             "name_en": lt.name_en,
             "issuing_department_id": deps[lt.issuer].pk,
+            "defining_department_id": definer.pk if definer else None,
+            "defining_body_name": definer_name,
             "holder_kind": lt.holder,
             "available_electronically": lt.electronic,
             "legal_basis": lt.basis,
+            "face_schema": face.schema(lt.name),
+            "face_field_order": face.names,
+            "personal_fields": face.personal,
+            "validity_years": face.years,
+            "validity_terms": list(face.terms),
+            "long_term_allowed": face.long_term,
+            "validity_note": face.note,
         }
     by_code = _sync(report, "licence types", LicenseType, "code", rows)
     return {key: by_code[code] for key, code in keys.items()}

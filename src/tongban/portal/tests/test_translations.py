@@ -22,7 +22,7 @@ MO_PATH = PO_PATH.with_suffix(".mo")
 CJK = re.compile(r"[\u3400-\u9fff]")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\{\s*\w+\s*\}\}")
 # Translations that rightly contain no Chinese character.
-NOT_CHINESE = {"RSA with SHA-2 256"}
+NOT_CHINESE = {"RSA with SHA-2 256", "%(title)s: %(reason)s"}  # no words of their own
 
 
 @dataclass
