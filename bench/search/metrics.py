@@ -97,7 +97,7 @@ class Catalogue:
         cat = cls()
         for doc in docs:
             if doc.kind == "faq":
-                cat.faq_parent[doc.code] = doc.parent_code or doc.code.split("#", 1)[0]
+                cat.faq_parent[doc.code] = doc.code.split("#", 1)[0]
             else:
                 cat.codes.setdefault((doc.kind, doc.name), set()).add(doc.code)
         return cat

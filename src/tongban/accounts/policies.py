@@ -22,13 +22,18 @@ def _uid(principal: Principal) -> int:
     return int(principal.user.pk)
 
 
+def may_look_up_people(principal: Principal) -> bool:
+    """Front-desk and oversight staff may open an applicant's record (every look-up is audited)."""
+    return principal.is_superuser or bool(principal.roles & (_FRONT_DESK | _OVERSIGHT))
+
+
 @authz.register
 class NaturalPersonPolicy(authz.Policy):
     model = NaturalPerson
     scopes = {"view": "profile:read", "view_unmasked": "profile:read", "change": "profile:write"}
 
     def visible(self, principal: Principal, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-        if principal.is_superuser or principal.roles & (_FRONT_DESK | _OVERSIGHT):
+        if may_look_up_people(principal):
             return queryset
         return queryset.filter(user_id=_uid(principal))
 

@@ -83,7 +83,6 @@ def documents_from_db() -> list[SearchDoc]:
                     summary=faq.answer,
                     body=item.name,
                     audiences=audiences,
-                    parent_code=item.code,
                 )
             )
     bundles = Bundle.objects.filter(state=BundleState.PUBLISHED).select_related("lead_department", "topic")

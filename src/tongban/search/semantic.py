@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,7 +24,6 @@ from tongban.search.types import SearchDoc
 
 log = structlog.get_logger(__name__)
 
-SemanticScorer = Callable[[str, list[int]], list[float]]
 _model_lock = threading.Lock()
 _model: Any = None
 _model_failed = False

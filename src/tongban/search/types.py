@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class SearchDoc:
     kind: str  # "item" | "bundle" | "faq"
-    code: str  # item implementation code, bundle code, or "<item code>#faq<n>"
+    code: str  # item implementation code, bundle code, or "<item code>#faq<n>" (an FAQ names its item)
     name: str
     department: str = ""
     department_slug: str = ""
@@ -19,7 +19,6 @@ class SearchDoc:
     body: str = ""  # further text: FAQ answer, material names, procedure …
     audiences: frozenset[str] = frozenset()  # {"natural", "legal"}
     districts: frozenset[str] = frozenset()  # region codes where it is handled; empty = everywhere
-    parent_code: str = ""  # for an FAQ: the item it belongs to
     members: tuple[str, ...] = ()  # for a bundle: the codes of its items
 
 

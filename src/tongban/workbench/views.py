@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from tongban.accounts import query as account_query
 from tongban.accounts import services
+from tongban.accounts.policies import may_look_up_people
 from tongban.accounts.request import principal_for
 from tongban.utils import authz
 from tongban.utils.errors import DomainError
@@ -43,8 +44,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "colleagues": account_query.colleagues(p)[:50],
         "lookup_form": form,
         "found": found,
-        "may_lookup": bool(
-            p.is_superuser or p.roles & {"window_clerk", "reviewer", "section_chief", "supervisor"}
-        ),
+        "may_lookup": may_look_up_people(p),
     }
     return render(request, "workbench/home.html", context)

@@ -202,7 +202,7 @@ def test_metrics_on_a_fake_engine(tmp_path: Path) -> None:
         SearchDoc(kind="item", code="I1", name="甲"),
         SearchDoc(kind="item", code="I2", name="乙"),
         SearchDoc(kind="bundle", code="B1", name="丙"),
-        SearchDoc(kind="faq", code="I1#faq1", name="甲要钱吗？", parent_code="I1"),
+        SearchDoc(kind="faq", code="I1#faq1", name="甲要钱吗？"),
     ]
     engine = FakeEngine(
         {
