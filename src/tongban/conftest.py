@@ -175,3 +175,13 @@ def _fresh_search_index() -> Iterator[None]:
     index.reset()
     yield
     index.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_license_caches() -> Iterator[None]:
+    """The platform operator's code is cached per process; each test database may define another."""
+    from tongban.licenses import signing
+
+    signing.forget_cached_codes()
+    yield
+    signing.forget_cached_codes()

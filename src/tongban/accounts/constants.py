@@ -47,4 +47,6 @@ API_SCOPES: dict[str, Any] = {
     "representations:write": _("Grant and revoke agents"),
     "audit:read": _("Read audit events you may see"),
     "workbench": _("Staff work in your department"),
+    "licenses:read": _("Read your licences and who used them"),
+    "licenses:write": _("Show your licences, grant consent and report licence errors"),
 }

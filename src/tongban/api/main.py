@@ -101,6 +101,8 @@ def _mount() -> None:
     from tongban.bundles.api import router as bundles_router
     from tongban.items.api import graph_router
     from tongban.items.api import router as items_router
+    from tongban.licenses.api import public_router as licenses_public_router
+    from tongban.licenses.api import router as licenses_router
     from tongban.notifications.api import router as notifications_router
     from tongban.organizations.api import router as organizations_router
     from tongban.search.api import router as search_router
@@ -114,6 +116,8 @@ def _mount() -> None:
     api.add_router("/bundles", bundles_router)
     api.add_router("/graph", graph_router)
     api.add_router("/search", search_router)
+    api.add_router("/", licenses_router)
+    api.add_router("/", licenses_public_router)
 
 
 _mount()

@@ -338,6 +338,63 @@ TONGBAN_SEARCH_SEMANTIC = config(
 )
 
 
+# --- Licence library (电子证照库) -------------------------------------------------------------------
+TONGBAN_LICENSE_KEY_DIR = Path(
+    config(
+        "TONGBAN_LICENSE_KEY_DIR",
+        "",
+        help="Directory of the licence signing keys (one key pair per issuing department, private files "
+        "mode 0600, see docs/licenses-credentials.md); empty means `var/keys/licenses` in the checkout.",
+        group="Licences",
+    )
+    or BASE_DIR / "var" / "keys" / "licenses"
+)
+TONGBAN_LICENSE_KEYS_AUTOCREATE = config(
+    "TONGBAN_LICENSE_KEYS_AUTOCREATE",
+    True,
+    help="Create a department's signing key on first use. Convenient in development; production refuses "
+    "it (create keys with `manage.py license_keys generate`).",
+    group="Licences",
+    kind="bool",
+)
+TONGBAN_PLATFORM_DEPARTMENT = config(
+    "TONGBAN_PLATFORM_DEPARTMENT",
+    "dsj",
+    help="Short identifier (slug) of the department that operates the platform; its key signs "
+    "presentations (电子亮证) and status lists.",
+    group="Licences",
+)
+TONGBAN_PRESENTATION_SECONDS = config(
+    "TONGBAN_PRESENTATION_SECONDS",
+    300,
+    help="Lifetime of a licence presentation (the QR code), in seconds (at most 1800).",
+    group="Licences",
+    kind="int",
+)
+TONGBAN_STATUS_LIST_TTL = config(
+    "TONGBAN_STATUS_LIST_TTL",
+    3600,
+    help="Seconds a verifier may rely on a cached status list: the longest a revocation can go unnoticed "
+    "offline.",
+    group="Licences",
+    kind="int",
+)
+TONGBAN_CORRECTION_WORKING_DAYS = config(
+    "TONGBAN_CORRECTION_WORKING_DAYS",
+    5,
+    help="Working days an issuing department has to settle a licence error report (纠错).",
+    group="Licences",
+    kind="int",
+)
+TONGBAN_LICENSE_EXPIRY_WARNING_DAYS = config(
+    "TONGBAN_LICENSE_EXPIRY_WARNING_DAYS",
+    90,
+    help="The quality scan flags licences that expire within this many days.",
+    group="Licences",
+    kind="int",
+)
+
+
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_NAME = "tb_session"
 SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,9 @@
 """Test settings: the development defaults with a fast password hasher and inline tasks off."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from tongban.conf.devkeys import DEV_FIELD_KEYS, DEV_LOOKUP_KEY, DEV_SECRET_KEY, dev_oidc_key
 
@@ -12,6 +15,10 @@ os.environ.setdefault("TONGBAN_HTTPS", "false")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 # Embedding the documents of every small test catalogue would be slow; test_semantic covers the model.
 os.environ.setdefault("TONGBAN_SEARCH_SEMANTIC", "false")
+if "TONGBAN_LICENSE_KEY_DIR" not in os.environ:
+    # Signing keys of this test process only (created on first use), removed when it exits.
+    os.environ["TONGBAN_LICENSE_KEY_DIR"] = tempfile.mkdtemp(prefix="tongban-test-keys-")
+    atexit.register(shutil.rmtree, os.environ["TONGBAN_LICENSE_KEY_DIR"], True)
 if "TONGBAN_OIDC_PRIVATE_KEY" not in os.environ and "TONGBAN_OIDC_PRIVATE_KEY_FILE" not in os.environ:
     os.environ["TONGBAN_OIDC_PRIVATE_KEY"] = dev_oidc_key()
 

@@ -9,6 +9,82 @@ class HolderKind(models.TextChoices):
     LEGAL_PERSON = "legal_person", _("Legal person")
 
 
+class HolderCodeType(models.TextChoices):
+    """持证主体代码类型 (GB/T 36903 as seen in national share schemas): what the holder code is."""
+
+    RESIDENT_ID = "111", _("Resident ID number")
+    USCC = "001", _("Unified social credit code")
+
+
+HOLDER_CODE_TYPE_FOR_KIND = {
+    "natural_person": HolderCodeType.RESIDENT_ID,
+    "legal_person": HolderCodeType.USCC,
+}
+
+
+class LicenseStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class LicenseSource(models.TextChoices):
+    ISSUED = "issued", _("Issued on the platform")
+    IMPORTED = "imported", _("Imported from a department system")
+    DEMO = "demo", _("Demo data")
+
+
+class VersionReason(models.TextChoices):
+    ISSUED = "issued", _("First issue")
+    CORRECTION = "correction", _("Correction")
+    RENEWAL = "renewal", _("Renewal")
+    CHANGE = "change", _("Change of particulars")
+
+
+class AccessKind(models.TextChoices):
+    """How a licence was used: shown to the holder in 谁用了我的证照."""
+
+    REUSE = "reuse", _("Fetched for a case")
+    VERIFICATION = "verification", _("Presentation verified")
+    STAFF_VIEW = "staff_view", _("Viewed by staff")
+
+
+class FindingCheck(models.TextChoices):
+    HOLDER_CODE = "holder_code", _("Holder code check digit")
+    DATES = "dates", _("Dates out of order")
+    FACE_SCHEMA = "face_schema", _("Face fields do not match the type")
+    HOLDER_NAME = "holder_name", _("Holder name differs from the identity record")
+    DUPLICATE = "duplicate", _("Duplicate licence")
+    EXPIRING = "expiring", _("Expires soon")
+    IDENTIFIER = "identifier", _("Invalid licence identifier")
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("Warning")
+    INFO = "info", _("Notice")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class CorrectionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    CORRECTED = "corrected", _("Corrected")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ReporterKind(models.TextChoices):
+    HOLDER = "holder", _("Holder")
+    STAFF = "staff", _("Window staff")
+
+
 class IssuerCodeKind(models.TextChoices):
     """What the 证照颁发机构代码 segment of an 电子证照标识 holds."""
 

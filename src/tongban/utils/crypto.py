@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import json
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -174,3 +175,27 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(str(value), context=self._context())
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value stored encrypted (compact JSON inside the ciphertext). Not queryable, by design."""
+
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return None if value is None else self.get_default()
+        return json.loads(decrypt(value, context=self._context()))
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return encrypt(text, context=self._context())
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def value_to_string(self, obj: Any) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import random
 import secrets
 import zlib
@@ -135,6 +136,33 @@ def allocate_index(size: int, used: Collection[int], *, rng: random.Random | Non
     if not free:
         raise ValueError("status list is full; start a new list")
     return rng.choice(free)
+
+
+def permuted_index(key: bytes, counter: int, size: int) -> int:
+    """The ``counter``-th index of a keyed pseudo-random permutation of ``0..size-1``.
+
+    A balanced four-round Feistel network over the smallest even-bit power of two >= ``size``
+    (round function: keyed BLAKE2b), with cycle walking back into range. Distinct counters give
+    distinct indices, so a list hands out indices with one counter and no look-up of used ones, and
+    without the key an index reveals nothing about issue order.
+    """
+    if not 0 <= counter < size:
+        raise ValueError("counter out of range: the list is full")
+    if not 16 <= len(key) <= 64:
+        raise ValueError("key must be 16 to 64 bytes")
+    half = max(1, ((size - 1).bit_length() + 1) // 2)
+    mask = (1 << half) - 1
+    value = counter
+    while True:
+        left, right = value >> half, value & mask
+        for round_no in range(4):
+            mac = hashlib.blake2b(
+                round_no.to_bytes(1, "big") + right.to_bytes(8, "big"), key=key, digest_size=8
+            ).digest()
+            left, right = right, left ^ (int.from_bytes(mac, "big") & mask)
+        value = (left << half) | right
+        if value < size:
+            return value
 
 
 def sign_status_list(

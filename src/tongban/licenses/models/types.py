@@ -1,4 +1,4 @@
-"""Licence types (证照类型, GB/T 36902/36904). Issued licences arrive with the licence library later."""
+"""Licence types (证照类型, GB/T 36902/36904)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Writes of the licence library: issuing, status, presentations, reuse, corrections, quality, imports."""
