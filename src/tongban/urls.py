@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("tongban.accounts.urls")),
     path("workbench/", include("tongban.workbench.urls")),
     path("o/", include("tongban.sso.urls")),
+    path("licenses/", include("tongban.licenses.urls")),
     path("admin/", admin.site.urls),
     # Blank forms and samples of the catalogue are public documents. Only that folder is served here;
     # in production a reverse proxy may serve it instead (docs/operations.md).

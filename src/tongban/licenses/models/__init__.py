@@ -1,6 +1,7 @@
 """Models of the electronic-licence library (电子证照库). One module per concern; import from here."""
 
 from tongban.licenses.models.corrections import Correction, CorrectionEvent
+from tongban.licenses.models.imports import LicenseImport
 from tongban.licenses.models.library import License, LicenseVersion, StatusListRecord
 from tongban.licenses.models.quality import QualityFinding, QualityScanRun
 from tongban.licenses.models.reuse import Consent, LicenseAccess, Presentation
@@ -12,6 +13,7 @@ __all__ = [
     "CorrectionEvent",
     "License",
     "LicenseAccess",
+    "LicenseImport",
     "LicenseType",
     "LicenseVersion",
     "Presentation",

@@ -1,0 +1,1 @@
+"""Views of the licence library, one module per audience."""
