@@ -149,3 +149,6 @@ class LicenseTypeAdmin(AuditedAdmin):
             _("type"),
             rows,
         )
+
+
+from tongban.licenses import admin_library  # noqa: E402,F401  (registers the library models)

@@ -75,6 +75,8 @@ def platform_signing_key(*, now: dt.datetime | None = None) -> SigningKey:
 
 def published_keys() -> dict[str, Any]:
     """The JWKS of every key, active and retired, plus who the platform is (for offline verifiers)."""
+    if settings.TONGBAN_LICENSE_KEYS_AUTOCREATE:
+        platform_signing_key()  # development: publish the platform key before its first signature
     document = jwks(key_store().public_keys())
     document["platform"] = platform_department_code()
     return document
