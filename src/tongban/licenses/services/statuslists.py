@@ -11,7 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,15 +46,21 @@ def status_refs(record: StatusListRecord, index: int) -> list[StatusRef]:
     ]
 
 
-def _new_list(size: int) -> StatusListRecord:
+def _new_list(size: int) -> None:
+    """Start the next list. Two processes may race to create the same id: the loser's insert fails and
+    it simply uses the winner's list."""
     number = StatusListRecord.objects.count() + 1
-    return StatusListRecord.objects.create(
-        list_id=f"L{number:05d}",
-        size=size,
-        permutation_key=secrets.token_bytes(32),
-        revocation_bits=bytes(size // 8),
-        suspension_bits=bytes(size // 8),
-    )
+    try:
+        with transaction.atomic():
+            StatusListRecord.objects.create(
+                list_id=f"L{number:05d}",
+                size=size,
+                permutation_key=secrets.token_bytes(32),
+                revocation_bits=bytes(size // 8),
+                suspension_bits=bytes(size // 8),
+            )
+    except IntegrityError:
+        pass
 
 
 def allocate(count: int = 1, *, size: int = DEFAULT_SIZE) -> list[tuple[StatusListRecord, int]]:
@@ -69,8 +75,8 @@ def allocate(count: int = 1, *, size: int = DEFAULT_SIZE) -> list[tuple[StatusLi
                 .last()
             )
             if record is None:
-                record = _new_list(size)
-                record = StatusListRecord.objects.select_for_update().get(pk=record.pk)
+                _new_list(size)
+                continue
             key = bytes(record.permutation_key)
             take = min(count - len(slots), record.size - record.allocated)
             start = record.allocated
