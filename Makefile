@@ -96,6 +96,10 @@ BENCH_ARGS ?=
 bench-search: venv ## search: accuracy on the evaluation set, engine vs BM25, 20k-doc scale (BENCH_ARGS=-v)
 	$(PY) -m bench.search $(BENCH_ARGS)
 
+.PHONY: bench-licenses
+bench-licenses: venv ## licences: import rate, wallet look-ups, verification, 1M rows (BENCH_ARGS="--count 10000000")
+	nice $(PY) -m bench.licenses $(BENCH_ARGS)
+
 # --- Maintenance ----------------------------------------------------------------------------------
 
 fmt: venv ## ruff check --fix + ruff format (rewrites files)

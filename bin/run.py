@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""Run tongban locally: prepare the database, then supervise the web server and the task worker.
+"""Run tongban locally: prepare the database, then supervise the web server, task worker and scheduler.
 
 Normally started by ``make run``. Steps:
 
 1. ``migrate``, ``createcachetable``, ``compilemessages`` (only when a ``.po`` is newer than its
    ``.mo``) and ``load_demo`` (idempotent), all through ``manage.py`` with the development settings;
-2. the web server (gunicorn serving ``tongban.wsgi``, or ``runserver`` with ``--server runserver``) and
-   the task worker (``manage.py db_worker`` from django-tasks-db), side by side;
+2. the web server (gunicorn serving ``tongban.wsgi``, or ``runserver`` with ``--server runserver``),
+   the task worker (``manage.py db_worker`` from django-tasks-db) and the scheduler of periodic jobs
+   (``manage.py run_scheduler``, which only enqueues tasks for the worker), side by side;
 3. once ``/healthz`` answers, the URL and the demo accounts are printed.
 
 Supervision: each child runs in its own process group and its output is prefixed with its name.
-Ctrl-C or SIGTERM stops both (SIGTERM, then SIGKILL after a grace period; a second Ctrl-C kills at
-once) and exits 0. If either child exits on its own, the other is stopped and this script exits
+Ctrl-C or SIGTERM stops them all (SIGTERM, then SIGKILL after a grace period; a second Ctrl-C kills
+at once) and exits 0. If any child exits on its own, the others are stopped and this script exits
 non-zero. On Linux the children also get SIGTERM if this script is killed outright.
 
 Standard library only, so it runs before anything else is known to work.
@@ -195,6 +196,7 @@ def banner(base_url: str, demo: bool) -> None:
         f"   admin             {base_url}/admin/",
         f"   health            {base_url}/healthz   {base_url}/readyz",
         "   task worker       manage.py db_worker (django-tasks-db), all queues",
+        "   scheduler         manage.py run_scheduler (periodic jobs, docs/operations.md)",
     ]
     if demo:
         lines += ["", f" Demo accounts, password {DEMO_PASSWORD}  (all of them: docs/demo-accounts.md)"]
@@ -241,7 +243,7 @@ def supervise(children: list[Child], health_url: str, on_ready: Callable[[], Non
                 if ready:
                     on_ready()
         else:
-            say(f"received {signal.Signals(stop_signal[0]).name}; stopping web server and worker.")
+            say(f"received {signal.Signals(stop_signal[0]).name}; stopping web server, worker and scheduler.")
     finally:
         for child in children:
             child.signal(signal.SIGTERM)
@@ -318,7 +320,12 @@ def main() -> int:
     else:
         web_argv = [sys.executable, MANAGE, "runserver", f"{args.host}:{args.port}"]
     worker_argv = [sys.executable, MANAGE, "db_worker", "--no-reload", "--queue-name", "*", "--interval", "1"]
-    children = [Child("web", web_argv, env), Child("worker", worker_argv, env)]
+    scheduler_argv = [sys.executable, MANAGE, "run_scheduler"]
+    children = [
+        Child("web", web_argv, env),
+        Child("worker", worker_argv, env),
+        Child("sched", scheduler_argv, env),
+    ]
     return supervise(children, f"{base_url}/healthz", lambda: banner(base_url, demo))
 
 

@@ -103,6 +103,7 @@ def _mount() -> None:
     from tongban.items.api import router as items_router
     from tongban.licenses.api import public_router as licenses_public_router
     from tongban.licenses.api import router as licenses_router
+    from tongban.licenses.api_corrections import router as license_corrections_router
     from tongban.notifications.api import router as notifications_router
     from tongban.organizations.api import router as organizations_router
     from tongban.search.api import router as search_router
@@ -118,6 +119,7 @@ def _mount() -> None:
     api.add_router("/search", search_router)
     api.add_router("/", licenses_router)
     api.add_router("/", licenses_public_router)
+    api.add_router("/", license_corrections_router)
 
 
 _mount()

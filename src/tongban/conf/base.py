@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "tongban.utils",
+    "tongban.calendars",
     "tongban.organizations",
     "tongban.accounts",
     "tongban.audits",

@@ -3,5 +3,7 @@
 import os
 
 os.environ.setdefault("TONGBAN_ENV", "production")
+# Signing keys are created by an operator (manage.py license_keys), never on first use.
+os.environ.setdefault("TONGBAN_LICENSE_KEYS_AUTOCREATE", "false")
 
 from tongban.conf.base import *  # noqa: E402,F403

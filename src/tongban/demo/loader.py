@@ -373,6 +373,8 @@ def _ensure_totp_device(report: LoadReport, user: User) -> None:
 
 def load_demo() -> LoadReport:
     """Load (or complete) the demo data set. Safe to run any number of times."""
+    from tongban.demo.licenses import load_demo_licenses  # it builds on this module's helpers
+
     ensure_demo_allowed()
     report = LoadReport()
     token = context.bind(channel="cli")
@@ -387,6 +389,7 @@ def load_demo() -> LoadReport:
             for user in _load_staff(report, regions, departments, windows):
                 _ensure_totp_device(report, user)
             load_catalog(report)  # the seed service catalogue: docs/catalog-seed.md
+            load_demo_licenses(report)  # licences of the demo people and businesses
             added = load_seed_lexicon()  # search understands everyday words: docs/search-lexicon.md
             for _ in range(added):
                 report.add("search lexicon", CREATED)

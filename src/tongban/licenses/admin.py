@@ -151,4 +151,7 @@ class LicenseTypeAdmin(AuditedAdmin):
         )
 
 
-from tongban.licenses import admin_library  # noqa: E402,F401  (registers the library models)
+from tongban.licenses import (  # noqa: E402,F401  (register the library models and the error reports)
+    admin_corrections,
+    admin_library,
+)

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tongban.accounts.request import principal_for
@@ -105,9 +105,9 @@ def license_detail(request: HttpRequest, license_id: int, unmask: bool = False) 
     response={201: PresentationOut},
     summary="Show chosen fields of your licence as a short-lived QR code (电子亮证)",
 )
-def create_presentation(request: HttpRequest, license_id: int, body: PresentationIn) -> tuple[int, Any]:
+def create_presentation(request: HttpRequest, license_id: int, body: PresentationIn) -> Status[Any]:
     created = presentations.present(principal(request), license_id, body.fields)
-    return 201, created
+    return Status(201, created)
 
 
 @public_router.post("/verify", response=VerifyOut, summary="Verify a licence presentation")
@@ -198,7 +198,7 @@ def _types(codes: list[str]) -> list[LicenseType]:
 
 
 @router.post("/me/license-consents", response={201: ConsentOut}, summary="Let a case use your licences")
-def grant_consent(request: HttpRequest, body: ConsentIn) -> tuple[int, Any]:
+def grant_consent(request: HttpRequest, body: ConsentIn) -> Status[Any]:
     departments = list(Department.objects.filter(slug__in=body.departments))
     if len(departments) != len(set(body.departments)):
         raise DomainError("department_unknown", _("Unknown department."), field="departments")
@@ -210,7 +210,7 @@ def grant_consent(request: HttpRequest, body: ConsentIn) -> tuple[int, Any]:
         departments=departments,
         expires_at=body.expires_at,
     )
-    return 201, _consent_out(consent)
+    return Status(201, _consent_out(consent))
 
 
 @router.post("/me/license-consents/{consent_id}/withdraw", response=ConsentOut, summary="Withdraw a consent")

@@ -13,9 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tongban.accounts.principal import Principal
+from tongban.audits import services as audit
 from tongban.licenses.credentials.encoding import EDDSA
 from tongban.licenses.credentials.errors import KeyStoreError
-from tongban.licenses.credentials.keys import KeyRecord, KeyStore, SigningKey, jwks
+from tongban.licenses.credentials.keys import ACTIVE, KeyRecord, KeyStore, SigningKey, jwks
 from tongban.organizations.models import Department
 from tongban.utils.errors import DomainError, NotFound
 
@@ -82,14 +84,18 @@ def published_keys() -> dict[str, Any]:
     return document
 
 
-_records_cache: dict[str, tuple[int, dict[str, KeyRecord]]] = {}
+_records_cache: dict[str, tuple[tuple[int, int], dict[str, KeyRecord]]] = {}
 
 
 def key_records() -> dict[str, KeyRecord]:
-    """``{kid: KeyRecord}`` of every key; re-read only when the key directory changed."""
+    """``{kid: KeyRecord}`` of every key; re-read only when the key directory changed.
+
+    The directory's mtime has the kernel's coarse clock (a few milliseconds): two keys created within
+    one tick leave it unchanged, so the number of key files is part of the stamp as well.
+    """
     store = key_store()
     try:
-        stamp = store.path.stat().st_mtime_ns
+        stamp = (store.path.stat().st_mtime_ns, sum(1 for _ in store.path.glob("*.meta.json")))
     except FileNotFoundError:
         return {}
     cached = _records_cache.get(str(store.path))
@@ -98,3 +104,77 @@ def key_records() -> dict[str, KeyRecord]:
     records = {record.kid: record for record in store.public_keys()}
     _records_cache[str(store.path)] = (stamp, records)
     return records
+
+
+# --- Managing department keys (``manage.py license_keys``, demo data) --------------------------------------
+def _department_code(department: Department) -> str:
+    if not department.uscc:
+        raise DomainError(
+            "issuer_without_code",
+            _("The department %(name)s has no credit code.") % {"name": department.name},
+        )
+    return department.uscc
+
+
+def _audit_key(
+    event: str,
+    department: Department,
+    record: KeyRecord,
+    principal: Principal | None,
+    actor_label: str | None,
+) -> None:
+    audit.record(
+        event,
+        principal=principal,
+        obj=department,
+        actor_label=actor_label,
+        summary={"kid": record.kid, "alg": record.alg, "department": department.slug},
+    )
+
+
+def generate_department_key(
+    department: Department,
+    alg: str = EDDSA,
+    *,
+    principal: Principal | None = None,
+    actor_label: str | None = None,
+) -> KeyRecord:
+    """A department's first signing key (audited). Raises ``KeyStoreError`` ``active_key_exists``."""
+    record = key_store().generate(_department_code(department), alg)
+    _audit_key("license.key_generated", department, record, principal, actor_label)
+    return record
+
+
+def rotate_department_key(
+    department: Department,
+    alg: str | None = None,
+    *,
+    principal: Principal | None = None,
+    actor_label: str | None = None,
+) -> KeyRecord:
+    """A new active key for a department; its earlier keys are retired (they keep verifying).
+
+    Raises ``KeyStoreError`` ``no_active_key`` when the department has no key yet.
+    """
+    record = key_store().rotate(_department_code(department), alg)
+    _audit_key("license.key_rotated", department, record, principal, actor_label)
+    return record
+
+
+def ensure_department_key(
+    department: Department, alg: str = EDDSA, *, actor_label: str | None = None
+) -> tuple[KeyRecord, bool]:
+    """The department's active key, generated with ``alg`` when it has none; ``True`` when generated.
+
+    An existing key is kept whatever its algorithm (switch algorithms with a rotation).
+    """
+    code = _department_code(department)
+    active = [r for r in key_store().public_keys(code) if r.status == ACTIVE]
+    if active:
+        return active[-1], False
+    try:
+        return generate_department_key(department, alg, actor_label=actor_label), True
+    except KeyStoreError as exc:
+        if exc.code != "active_key_exists":  # another process won the race: use its key
+            raise
+        return key_store().active_key(code), False

@@ -38,6 +38,34 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _("Your authorisation for %(legal_person)s ended"),
         _("Your authorisation to act for %(legal_person)s was revoked."),
     ),
+    # Licence error reports (证照纠错). Params: reference, license_type, department, due_on, version,
+    # reason; never a face value.
+    "license.correction_submitted": MessageTemplate(
+        _("Your licence error report %(reference)s was received"),
+        _("Your report on the %(license_type)s was sent to %(department)s, which will answer by %(due_on)s."),
+    ),
+    "license.correction_accepted": MessageTemplate(
+        _("Your licence error report %(reference)s was accepted"),
+        _("%(department)s accepted your report on the %(license_type)s and is correcting the licence."),
+    ),
+    "license.correction_corrected": MessageTemplate(
+        _("Your %(license_type)s was corrected"),
+        _(
+            "Following your report %(reference)s, %(department)s issued version %(version)s of your "
+            "%(license_type)s. The earlier version is no longer valid; show the new one from now on."
+        ),
+    ),
+    "license.correction_rejected": MessageTemplate(
+        _("Your licence error report %(reference)s was not accepted"),
+        _("%(department)s did not correct the %(license_type)s. Reason: %(reason)s"),
+    ),
+    "license.correction_overdue": MessageTemplate(
+        _("Licence error report %(reference)s is overdue"),
+        _(
+            "The report on a %(license_type)s was due on %(due_on)s and is still open. Please settle it "
+            "in the workbench."
+        ),
+    ),
 }
 
 

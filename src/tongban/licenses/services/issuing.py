@@ -34,6 +34,7 @@ from tongban.utils.errors import Conflict, DomainError
 NUMBER_FIELD = "licence_number"
 DATE_FIELDS = {"issue_date": "issued_on", "valid_from": "valid_from"}
 VALID_TO_FIELD = "valid_to"
+HOLDER_NAME_FIELD = "holder_name"  # 名称 / 持证人: the holder's name, on the types that print it
 UNSET: Any = object()
 
 
@@ -299,6 +300,9 @@ def new_version(
         meta = {k: changes[k] for k in ("holder_name", "number", "valid_to") if k in changes}
         face_changes = {k: v for k, v in changes.items() if k not in meta}
         face.update(face_changes)
+        props = (license.license_type.face_schema or {}).get("properties", {})
+        if "holder_name" in meta and HOLDER_NAME_FIELD in props:  # the name printed on the licence too
+            face[HOLDER_NAME_FIELD] = str(meta["holder_name"]).strip()
         number = str(meta.get("number", license.number)).strip()
         if NUMBER_FIELD in face_changes:
             number = str(face_changes[NUMBER_FIELD]).strip()
@@ -350,6 +354,9 @@ def new_version(
         license.scanned_at = None
         license.save()
         sign(license, now=now)
+        if license.status == LicenseStatus.SUSPENDED:  # the new version's slot is suspended as well
+            assert license.status_list_id is not None and license.status_index is not None
+            statuslists.set_status(license.status_list_id, license.status_index, suspended=True)
         audit.record(
             "license.new_version",
             principal=principal,

@@ -136,7 +136,11 @@ def present(
             expires_at=expires_at,
         )
         audit.record("license.presented", principal=principal, obj=license, summary={"fields": wanted})
-    return CreatedPresentation(token=token, qr_svg=qr_svg(token), expires_at=expires_at, fields=wanted)
+    try:
+        svg = qr_svg(token)
+    except segno.DataOverflowError:
+        svg = ""  # more than a version-40 QR code holds (long 经营范围): the token can still be sent
+    return CreatedPresentation(token=token, qr_svg=svg, expires_at=expires_at, fields=wanted)
 
 
 # --- verification -------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from tongban.accounts.principal import Principal
 from tongban.audits import services as audit
 from tongban.licenses.constants import AccessKind, LicenseStatus
 from tongban.licenses.credentials import jws
-from tongban.licenses.credentials.errors import CredentialError
+from tongban.licenses.credentials.errors import BAD_SIGNATURE, CredentialError
 from tongban.licenses.credentials.presentation import CREDENTIAL_TYP, Disclosure, parse_credential_claims
 from tongban.licenses.holders import Holder, holder_for
 from tongban.licenses.models import Consent, License, LicenseAccess, LicenseType
@@ -133,12 +133,12 @@ def verified_face(license: License) -> dict[str, Any]:
         _header, payload = jws.verify(license.credential, key_records(), typ=CREDENTIAL_TYP)
         claims = parse_credential_claims(payload)
         if claims.license_identifier != license.identifier:
-            raise CredentialError("tampered", "credential of another licence")
+            raise CredentialError(BAD_SIGNATURE, "credential of another licence")
         fields: dict[str, Any] = {}
         for encoded in license.disclosures:
             disclosure = Disclosure.parse(encoded)
             if disclosure.digest(claims.hash_name) not in claims.digests:
-                raise CredentialError("tampered", disclosure.name)
+                raise CredentialError(BAD_SIGNATURE, f"disclosure {disclosure.name} not in the credential")
             fields[disclosure.name] = disclosure.value
     except (CredentialError, ValueError) as exc:
         raise DomainError(

@@ -30,13 +30,14 @@ from tongban.organizations.models import Department, Region
 from tongban.utils.identifiers import make_uscc
 
 SPECS = {spec.key: spec for spec in LICENSE_TYPES}
+KEYS = [spec.key for spec in LICENSE_TYPES]  # a distinct (synthetic) defining body per type
 ENTERPRISE_USCC = make_uscc("91310101MA7TE0T1")
 
 
 def make_type(key: str, issuer: Department, *, code: str | None = None) -> LicenseType:
     spec, face = SPECS[key], FACES[key]
     return LicenseType.objects.create(
-        code=code or f"{make_uscc('11100000MB000000')}{spec.seq:03d}",
+        code=code or f"{make_uscc(f'11100000MB{KEYS.index(key):06d}')}{spec.seq:03d}",
         name=spec.name,
         issuing_department=issuer,
         holder_kind=spec.holder,

@@ -128,6 +128,7 @@ def production_settings(settings: Any) -> Any:
     settings.SECRET_KEY = secrets.token_urlsafe(50)
     settings.TONGBAN_FIELD_KEYS = "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
     settings.TONGBAN_LOOKUP_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
+    settings.TONGBAN_LICENSE_KEYS_AUTOCREATE = False  # conf/production.py defaults it off
     return settings
 
 
