@@ -136,17 +136,20 @@ def run_import(gen: Any, count: int, folder: Path, workers: int, batch: int) -> 
 
     from tongban.licenses.services.imports import import_file
 
-    chunks, rows, seconds, generation = [], 0, 0.0, 0.0
+    chunks, rows, seconds, generation, cpu_main, cpu_workers = [], 0, 0.0, 0.0, 0.0, 0.0
     for start in range(0, count, CHUNK):
         stop = min(count, start + CHUNK)
         path = folder / f"licenses-{start:09d}.jsonl"
         began = time.perf_counter()
         write_jsonl(path, gen.rows(start, stop))
         generation += time.perf_counter() - began
-        began = time.perf_counter()
+        began, cpu_before = time.perf_counter(), _cpu()
         record = import_file(path, workers=workers, batch=batch, started_by="bench")
         took = time.perf_counter() - began
+        cpu_after = _cpu()
         rows, seconds = rows + record.rows_imported, seconds + took
+        cpu_main += cpu_after[0] - cpu_before[0]
+        cpu_workers += cpu_after[1] - cpu_before[1]
         chunks.append({"rows": record.rows_imported, "rejected": record.rows_rejected, "seconds": took})
         rate = record.rows_imported / took
         print(f"  import {stop:>11,}: {record.rows_imported:,} in {took:.1f} s = {rate:,.0f}/s", flush=True)
@@ -158,9 +161,17 @@ def run_import(gen: Any, count: int, folder: Path, workers: int, batch: int) -> 
         "rate": rows / seconds,
         "chunks": chunks,
         "generation_seconds": generation,
+        "cpu_us_main": cpu_main / rows * 1e6,
+        "cpu_us_workers": cpu_workers / rows * 1e6,
         "workers": workers,
         "batch": batch,
     }
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished children (the import workers)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
 
 
 def run_lookups(gen: Any, n: int, rng: random.Random) -> dict[str, Any]:
@@ -311,12 +322,17 @@ def run_verification(n: int, rng: random.Random) -> dict[str, Any]:
 
 
 def run_scan_and_sign(n: int) -> dict[str, Any]:
+    """Two scans of ``n`` licences each (the first also opens the expiry findings of the whole library),
+    then batch signing of ``n`` licences."""
     from tongban.licenses.models import License
     from tongban.licenses.services import imports, quality
 
-    start = time.perf_counter()
-    run = quality.scan(limit=n)
-    scan_seconds = time.perf_counter() - start
+    rates = []
+    for _ in range(2):
+        start = time.perf_counter()
+        run = quality.scan(limit=n)
+        rates.append((run.scanned if run else 0) / (time.perf_counter() - start))
+        findings = run.opened if run else 0
     ids = list(
         License.objects.filter(credential="", status="valid").order_by("id").values_list("id", flat=True)[:n]
     )
@@ -324,8 +340,9 @@ def run_scan_and_sign(n: int) -> dict[str, Any]:
     signed = sum(imports.sign_licenses(ids[i : i + 500]) for i in range(0, len(ids), 500))
     sign_seconds = time.perf_counter() - start
     return {
-        "scan_per_s": (run.scanned if run else 0) / scan_seconds,
-        "scan_findings": run.opened if run else 0,
+        "scan_first_per_s": rates[0],
+        "scan_per_s": rates[1],
+        "scan_findings_second_run": findings,
         "sign_per_s": signed / sign_seconds if signed else 0.0,
     }
 
@@ -381,6 +398,9 @@ def report(figures: dict[str, Any]) -> list[tuple[str, bool]]:
         f"  import          {imp['rate']:,.0f} licences/s ({imp['rows']:,} in {imp['seconds']:.0f} s;"
         f" {imp['workers']} workers, batches of {imp['batch']:,};"
         f" files made in {imp['generation_seconds']:.0f} s)",
+        f"                  CPU a licence: {imp['cpu_us_main']:.0f} µs writing"
+        f" + {imp['cpu_us_workers']:.0f} µs checking"
+        f" = {2e6 / (imp['cpu_us_main'] + imp['cpu_us_workers']):,.0f}/s on 2 idle cores",
         f"  holder look-up  p50 {look['holder_p50_ms']:.2f} ms · p95 {look['holder_p95_ms']:.2f} ms"
         f" · p99 {look['holder_p99_ms']:.2f} ms ({look['holders']:,} holders,"
         f" {look['licences_per_holder']:.1f} licences each)",
@@ -391,7 +411,8 @@ def report(figures: dict[str, Any]) -> list[tuple[str, bool]]:
         f"  size            {size['mb_per_million']:,.0f} MB per million as imported"
         f" ({size['bytes'] / 1e9:.2f} GB);"
         f" signing adds ~{size['signed_extra_bytes']:,.0f} B a licence",
-        f"  quality scan    {extra['scan_per_s']:,.0f} licences/s"
+        f"  quality scan    {extra['scan_per_s']:,.0f} licences/s (first run, with the expiry sweep of the"
+        f" whole library: {extra['scan_first_per_s']:,.0f}/s)"
         f" · batch signing {extra['sign_per_s']:,.0f}/s",
     ]
     print("\n" + "\n".join(lines))
@@ -411,7 +432,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--count", type=int, default=1_000_000, help="licences to generate and import")
     p.add_argument("--db", type=Path, help="database file (default var/bench/licenses-<count>.sqlite3)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="import checking processes")
-    p.add_argument("--batch", type=int, default=10_000, help="rows per import transaction")
+    p.add_argument("--batch", type=int, default=50_000, help="rows per import transaction")
     p.add_argument("--lookups", type=int, default=5000, help="holders looked up (and licences fetched)")
     p.add_argument("--verify", type=int, default=2000, help="presentations verified")
     p.add_argument("--sample", type=int, default=20_000, help="licences scanned and signed for the rates")

@@ -85,8 +85,9 @@ class Population:
     def person(self, k: int) -> Person:
         rng = random.Random(self.seed * 1_000_003 + k)
         code, district = DISTRICTS[k % len(DISTRICTS)]
-        birth = dt.date(1950, 1, 1) + dt.timedelta(days=(k * 7919) % 21_900)  # 1950 … 2009
-        sequence = (k // len(DISTRICTS)) % 1000
+        q = k // len(DISTRICTS)  # (district, birth day, sequence) differs for every k below 262 million
+        birth = dt.date(1950, 1, 1) + dt.timedelta(days=(q * 7919) % 21_900)  # 1950 … 2009
+        sequence = (q // 21_900) % 1000
         body = f"{code}{birth:%Y%m%d}{sequence:03d}"
         name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2))))
         address = f"上海市{district}{rng.choice(STREETS)}{rng.randint(1, 999)}号"

@@ -42,6 +42,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -367,6 +368,8 @@ def identifier_problem(identifier: str, *, type_code: str, version: int) -> Prob
         parts = parse_identifier(identifier)
     except DomainError as exc:
         return Problem(FindingCheck.IDENTIFIER, exc.code)
+    except ValueError:  # characters the check character cannot take
+        return Problem(FindingCheck.IDENTIFIER, "license_id_format")
     if parts.type_code != type_code:
         return Problem(FindingCheck.IDENTIFIER, "license_id_type_mismatch")
     if parts.version != version:
@@ -385,11 +388,19 @@ class _Scan:
     horizon: dt.date
     now: dt.datetime
     checkers: dict[int, FaceChecker] = field(default_factory=dict)
+    types: dict[int, LicenseType] = field(default_factory=dict)
 
     def checker(self, license_type: LicenseType) -> FaceChecker:
         if license_type.pk not in self.checkers:
             self.checkers[license_type.pk] = FaceChecker(license_type, today=self.today)
         return self.checkers[license_type.pk]
+
+    def attach_types(self, licenses: Iterable[License]) -> None:
+        """Each licence's type from a cache: a join would parse the type's JSON schema for every row."""
+        for lic in licenses:
+            if lic.license_type_id not in self.types:
+                self.types.update((t.pk, t) for t in LicenseType.objects.all())
+            lic.license_type = self.types[lic.license_type_id]
 
 
 def check_license(lic: License, ctx: _Scan) -> list[Problem]:
@@ -461,11 +472,13 @@ def _duplicate_problems(licenses: list[License]) -> dict[int, Problem]:
             continue
         current = [lic for lic in group if lic.status in CURRENT and lic.pk not in out]
         holders: dict[str, list[License]] = defaultdict(list)
-        others = License.objects.filter(
-            license_type_id=type_id, holder_hash__in={lic.holder_hash for lic in current}, status__in=CURRENT
-        ).only("id", "holder_hash", "valid_from", "valid_to")
+        # by holder_hash alone: with the type too, SQLite may walk the type's index instead
+        others = License.objects.filter(holder_hash__in={lic.holder_hash for lic in current}).only(
+            "id", "holder_hash", "license_type_id", "status", "valid_from", "valid_to"
+        )
         for other in others:
-            holders[other.holder_hash].append(other)
+            if other.license_type_id == type_id and other.status in CURRENT:
+                holders[other.holder_hash].append(other)
         for lic in current:
             clash = [o.pk for o in holders[lic.holder_hash] if o.pk < lic.pk and _overlap(lic, o)]
             if clash:
@@ -537,9 +550,9 @@ def _reconcile(
 
 
 def _scan_batch(ids: list[int], ctx: _Scan, counts: _Counts) -> None:
-    batch = list(
-        License.objects.filter(id__in=ids).select_related("license_type").defer("credential", "disclosures")
-    )
+    loaded_at = timezone.now()
+    batch = list(License.objects.filter(id__in=ids).defer("credential", "disclosures"))
+    ctx.attach_types(batch)
     licenses = {lic.pk: lic for lic in batch}
     problems: dict[tuple[int, str], Problem] = {}
     for lic in batch:
@@ -551,7 +564,8 @@ def _scan_batch(ids: list[int], ctx: _Scan, counts: _Counts) -> None:
             problems[(pk, problem.rule)] = problem
     with transaction.atomic():
         _reconcile(licenses, problems, ctx.now, counts)
-        License.objects.filter(id__in=ids).update(scanned_at=ctx.now)
+        # a licence changed while it was checked stays unscanned: the next run sees the new version
+        License.objects.filter(id__in=ids).exclude(updated_at__gt=loaded_at).update(scanned_at=ctx.now)
     counts.scanned += len(batch)
 
 
@@ -564,13 +578,16 @@ def _sweep_expiring(ctx: _Scan, counts: _Counts, batch: int) -> None:
         counts.resolved += QualityFinding.objects.filter(pk__in=ids).update(
             status=FindingStatus.RESOLVED, resolved_at=ctx.now, resolution_note="no longer about to expire"
         )
-    due = (
-        License.objects.filter(status=LicenseStatus.VALID, valid_to__range=(ctx.today, ctx.horizon))
-        .exclude(findings__rule=FindingCheck.EXPIRING, findings__status=FindingStatus.OPEN)
-        .order_by("id")
+    flagged = QualityFinding.objects.filter(
+        license=OuterRef("pk"), rule=FindingCheck.EXPIRING, status=FindingStatus.OPEN
     )
-    last = 0
-    while ids := list(due.filter(id__gt=last).values_list("id", flat=True)[:batch]):
+    due = License.objects.filter(~Exists(flagged), status=LicenseStatus.VALID).order_by("id")
+    day, last = ctx.today, 0
+    while day <= ctx.horizon:  # day by day: each query is an equality on the valid_to index
+        ids = list(due.filter(valid_to=day, id__gt=last).values_list("id", flat=True)[:batch])
+        if not ids:
+            day, last = day + dt.timedelta(days=1), 0
+            continue
         last = ids[-1]
         rows = License.objects.filter(id__in=ids).only(
             "id", "issuer_id", "license_type_id", "valid_to", "updated_at", "status"

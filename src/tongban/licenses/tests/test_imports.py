@@ -226,3 +226,13 @@ def test_citizen_holder_code_normalised(tmp_path: Path, id_card_type: LicenseTyp
     record = imports.import_file(write_jsonl(tmp_path / "c.jsonl", [row]))
     assert record.rows_imported == 1
     assert License.objects.get().holder_hash == holder_hash("111", CITIZEN_ID_NUMBER)
+
+
+def test_import_serials_follow_the_clock(tmp_path: Path, id_card_type: LicenseType, gaj: Department) -> None:
+    early, late = imports.import_serial(1_700_000_000), imports.import_serial(1_700_000_001)
+    assert len(early) == 18 and early[:6] < late[:6]
+    identifier = build_identifier(id_card_type.code, gaj.uscc, late, 1)
+    assert len(identifier) <= License._meta.get_field("identifier").max_length  # type: ignore[operator]
+    odd = id_row(id_card_type, 1, identifier=identifier.replace(".001.", ".００１."))  # full-width digits
+    record = imports.import_file(write_jsonl(tmp_path / "odd.jsonl", [odd, id_row(id_card_type, 2)]))
+    assert [e["code"] for e in record.errors] == ["license_id_format"] and record.rows_imported == 1
