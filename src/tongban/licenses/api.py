@@ -127,7 +127,7 @@ def verify(request: HttpRequest, body: VerifyIn) -> dict[str, Any]:
         "valid_from": r.valid_from,
         "valid_to": r.valid_to,
         "disclosed": [vars(f) for f in checked.fields],
-        "checks": [vars(c) for c in r.checks],
+        "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in r.checks],
         "verified_before": checked.verified_before,
     }
 

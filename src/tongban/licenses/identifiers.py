@@ -34,11 +34,11 @@ SERIAL_MAX = 40
 MAX_LENGTH = 128  # 电子证照源标识 varchar(128) in the national share tables
 
 _USCC_SHAPE = r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}"
-_TYPE_RE = re.compile(rf"^{_USCC_SHAPE}\d{{3}}$")
-_USCC_RE = re.compile(rf"^{_USCC_SHAPE}$")
-_AREA_RE = re.compile(r"^\d{6}$")
-_SERIAL_RE = re.compile(rf"^[0-9A-Z]{{1,{SERIAL_MAX}}}$")
-_VERSION_RE = re.compile(r"^\d{3}$")
+_TYPE_RE = re.compile(rf"^{_USCC_SHAPE}\d{{3}}$", re.ASCII)
+_USCC_RE = re.compile(rf"^{_USCC_SHAPE}$", re.ASCII)
+_AREA_RE = re.compile(r"^\d{6}$", re.ASCII)
+_SERIAL_RE = re.compile(rf"^[0-9A-Z]{{1,{SERIAL_MAX}}}$", re.ASCII)
+_VERSION_RE = re.compile(r"^\d{3}$", re.ASCII)
 _ROOT_PARTS = ROOT.count(".") + 1
 FIELD = "license_id"
 

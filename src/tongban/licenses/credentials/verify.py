@@ -29,7 +29,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tongban.licenses.credentials import jws
 from tongban.licenses.credentials.encoding import HASH_FOR_ALG, SHA256, b64url_encode, digest, epoch
@@ -39,7 +39,6 @@ from tongban.licenses.credentials.presentation import (
     CREDENTIAL_TYP,
     PRESENTATION_TYP,
     RESERVED_NAMES,
-    Disclosure,
     parse_credential_claims,
     parse_presentation,
 )
@@ -59,8 +58,7 @@ WRONG_AUDIENCE = "wrong_audience"
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")  # no daylight saving since 1991
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):  # immutable like a frozen dataclass, and cheaper to make (eight per verification)
     name: str
     ok: bool
     detail: str = ""
@@ -87,15 +85,20 @@ def _digest(hash_name: str, text: str) -> str:
     return b64url_encode(hashlib.sha256(data).digest() if hash_name == SHA256 else digest(hash_name, data))
 
 
-def _disclosure(encoded: str) -> Disclosure:
-    """``Disclosure.parse`` (the same checks) with the fast strict decoding of :mod:`.jws`."""
+def _disclosure(encoded: str) -> tuple[str, Any]:
+    """(name, value): ``Disclosure.parse`` (the same checks) with the fast strict decoding of :mod:`.jws`."""
     value = jws.strict_json(jws.b64decode(encoded))
-    if not (isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value[:2])):
+    if not (
+        isinstance(value, list)
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and isinstance(value[1], str)
+    ):
         raise ValueError("a disclosure is [salt, name, value]")
     salt, name, field_value = value
     if len(salt) < 22 or not name or name in RESERVED_NAMES:
         raise ValueError("disclosure salt too short or name invalid")
-    return Disclosure(encoded, salt, name, field_value)
+    return name, field_value
 
 
 class _Failed(Exception):
@@ -207,16 +210,14 @@ def verify_presentation(
         disclosed: dict[str, Any] = {}
         for encoded in parts.disclosures:
             try:
-                disclosure = _disclosure(encoded)
+                name, value = _disclosure(encoded)
             except ValueError as exc:
                 raise _Failed(TAMPERED_DISCLOSURE, "disclosures", f"unreadable disclosure: {exc}") from None
-            if _digest(claims.hash_name, disclosure.encoded) not in claims.digests:
-                raise _Failed(
-                    TAMPERED_DISCLOSURE, "disclosures", f"{disclosure.name} is not in the credential"
-                )
-            if disclosure.name in disclosed:
-                raise _Failed(TAMPERED_DISCLOSURE, "disclosures", f"{disclosure.name} disclosed twice")
-            disclosed[disclosure.name] = disclosure.value
+            if _digest(claims.hash_name, encoded) not in claims.digests:
+                raise _Failed(TAMPERED_DISCLOSURE, "disclosures", f"{name} is not in the credential")
+            if name in disclosed:
+                raise _Failed(TAMPERED_DISCLOSURE, "disclosures", f"{name} disclosed twice")
+            disclosed[name] = value
         checks.append(Check("disclosures", True, ", ".join(disclosed)))
 
         today = now.astimezone(tz).date()

@@ -276,3 +276,17 @@ def test_build_refuses_bad_parts(args: tuple, code: str) -> None:
     with pytest.raises(DomainError) as info:
         build_identifier(*args)
     assert info.value.code == code
+
+
+def test_full_width_digits_are_a_clear_error_not_a_crash() -> None:
+    """``\\d`` would accept full-width digits, which the check-character function cannot take."""
+    from tongban.licenses.identifiers import parse_identifier
+    from tongban.utils.errors import DomainError
+    from tongban.utils.identifiers import validate_resident_id
+
+    good = build_identifier("11100000MB0000016X001", "11310000MB9000218W", "ABC123", 1)
+    wide = good.replace(".001.", ".００１.")
+    with pytest.raises(DomainError):
+        parse_identifier(wide)
+    with pytest.raises(DomainError):
+        validate_resident_id("３１０１０１１９９００１０１１２３４")
