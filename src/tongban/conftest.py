@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
@@ -185,3 +187,25 @@ def _fresh_license_caches() -> Iterator[None]:
     signing.forget_cached_codes()
     yield
     signing.forget_cached_codes()
+
+
+# --- Browser tests (pytest-playwright's ``page``) ------------------------------------------------------
+@pytest.fixture
+def screenshots() -> Path:
+    """``var/screenshots/``, where browser tests leave their pictures for review."""
+    folder = Path(settings.BASE_DIR) / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def console_errors(page: Any) -> list[str]:
+    """Console errors (CSP violations show up here) collected while the test runs."""
+    errors: list[str] = []
+
+    def collect(message: Any) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", collect)
+    return errors

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,10 +118,3 @@ def access_row(access: LicenseAccess) -> dict[str, Any]:
         "fields": access.fields,
         "accessed_at": access.accessed_at,
     }
-
-
-def expiring(principal: Principal, *, days: int = 90) -> models.QuerySet[License]:
-    today = timezone.localdate()
-    return wallet(principal, status=LicenseStatus.VALID).filter(
-        Q(valid_to__gte=today) & Q(valid_to__lte=today + dt.timedelta(days=days))
-    )

@@ -81,6 +81,10 @@ class StatusList:
         self._check(index)
         return bool(self._bits[index // 8] & (0x80 >> (index % 8)))
 
+    def to_bytes(self) -> bytes:
+        """The raw bitstring (what the library stores)."""
+        return bytes(self._bits)
+
     def count(self) -> int:
         """How many bits are set."""
         return sum(b.bit_count() for b in self._bits)

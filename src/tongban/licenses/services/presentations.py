@@ -35,7 +35,7 @@ from tongban.licenses.credentials.presentation import (
     create_presentation,
     parse_presentation,
 )
-from tongban.licenses.credentials.statuslist import REVOCATION, StatusList
+from tongban.licenses.credentials.statuslist import StatusList
 from tongban.licenses.credentials.verify import VerificationResult, verify_presentation
 from tongban.licenses.faces import face_fields
 from tongban.licenses.holders import holder_for
@@ -45,7 +45,6 @@ from tongban.licenses.models import (
     LicenseType,
     LicenseVersion,
     Presentation,
-    StatusListRecord,
 )
 from tongban.licenses.services import statuslists
 from tongban.licenses.services.issuing import sign
@@ -167,20 +166,9 @@ def _status_lists_for(token: str) -> dict[str, StatusList]:
     except CredentialError:
         return {}
     refs: list[Any] = payload["st"] if isinstance(payload.get("st"), list) else []
-    wanted: dict[str, set[str]] = {}
-    for ref in refs:
-        list_ref = ref.get("l") if isinstance(ref, dict) else None
-        if isinstance(list_ref, str) and "-" in list_ref:
-            list_id, _sep, suffix = list_ref.rpartition("-")
-            if suffix in statuslists.PURPOSE_FOR_SUFFIX:
-                wanted.setdefault(list_id, set()).add(list_ref)
-    out: dict[str, StatusList] = {}
-    for record in StatusListRecord.objects.filter(list_id__in=list(wanted)[:8]):
-        for list_ref in wanted[record.list_id]:
-            purpose = statuslists.PURPOSE_FOR_SUFFIX[list_ref.rpartition("-")[2]]
-            bits = record.revocation_bits if purpose == REVOCATION else record.suspension_bits
-            out[list_ref] = StatusList(record.size, purpose=purpose, list_id=list_ref, bits=bytes(bits))
-    return out
+    return statuslists.current_lists(
+        ref["l"] for ref in refs if isinstance(ref, dict) and isinstance(ref.get("l"), str)
+    )
 
 
 def _titles(type_code: str | None) -> tuple[str, dict[str, str]]:

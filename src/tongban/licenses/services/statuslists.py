@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -86,14 +87,10 @@ def allocate(count: int = 1, *, size: int = DEFAULT_SIZE) -> list[tuple[StatusLi
     return slots
 
 
-def _set_bit(bits: bytes, index: int, value: bool) -> bytes:
-    data = bytearray(bits)
-    mask = 0x80 >> (index % 8)
-    if value:
-        data[index // 8] |= mask
-    else:
-        data[index // 8] &= ~mask & 0xFF
-    return bytes(data)
+def document(record: StatusListRecord, purpose: str, *, list_id: str | None = None) -> StatusList:
+    """One of the record's two bitstrings as a :class:`StatusList`."""
+    bits = record.revocation_bits if purpose == REVOCATION else record.suspension_bits
+    return StatusList(record.size, purpose=purpose, list_id=list_id, bits=bytes(bits))
 
 
 def set_status(
@@ -102,26 +99,50 @@ def set_status(
     """Flip a slot's bits (``None`` leaves a bit as it is). Runs in the caller's transaction."""
     with transaction.atomic():
         record = StatusListRecord.objects.select_for_update().get(pk=record_id)
-        rev, sus = bytes(record.revocation_bits), bytes(record.suspension_bits)
+        rev, sus = document(record, REVOCATION), document(record, SUSPENSION)
         if revoked is not None:
-            rev = _set_bit(rev, index, revoked)
+            rev.set(index, revoked)
         if suspended is not None:
-            sus = _set_bit(sus, index, suspended)
+            sus.set(index, suspended)
         StatusListRecord.objects.filter(pk=record_id).update(
-            revocation_bits=rev, suspension_bits=sus, revision=record.revision + 1, updated_at=timezone.now()
+            revocation_bits=rev.to_bytes(),
+            suspension_bits=sus.to_bytes(),
+            revision=record.revision + 1,
+            updated_at=timezone.now(),
         )
 
 
 def bit(record: StatusListRecord, index: int, purpose: str) -> bool:
-    bits = record.revocation_bits if purpose == REVOCATION else record.suspension_bits
-    return StatusList(record.size, purpose=purpose, bits=bytes(bits)).get(index)
+    return document(record, purpose).get(index)
+
+
+def _split_ref(list_ref: str) -> tuple[str, str] | None:
+    """(list id, purpose) of a published id ``<list_id>-rev|sus``; None when it is not one."""
+    list_id, _sep, suffix = list_ref.rpartition("-")
+    if suffix not in PURPOSE_FOR_SUFFIX or not list_id:
+        return None
+    return list_id, PURPOSE_FOR_SUFFIX[suffix]
+
+
+def current_lists(list_refs: Iterable[str], *, limit: int = 8) -> dict[str, StatusList]:
+    """The current state of the published lists ``list_refs``, straight from the database."""
+    wanted: dict[str, dict[str, str]] = {}
+    for list_ref in list_refs:
+        parsed = _split_ref(list_ref)
+        if parsed:
+            wanted.setdefault(parsed[0], {})[list_ref] = parsed[1]
+    return {
+        list_ref: document(record, purpose, list_id=list_ref)
+        for record in StatusListRecord.objects.filter(list_id__in=list(wanted)[:limit])
+        for list_ref, purpose in wanted[record.list_id].items()
+    }
 
 
 def _parse_published(list_ref: str) -> tuple[str, str]:
-    list_id, _sep, suffix = list_ref.rpartition("-")
-    if suffix not in PURPOSE_FOR_SUFFIX or not list_id:
+    parsed = _split_ref(list_ref)
+    if parsed is None:
         raise NotFound("status_list_not_found", _("No such status list."))
-    return list_id, PURPOSE_FOR_SUFFIX[suffix]
+    return parsed
 
 
 def signed_status_list(list_ref: str, *, now: dt.datetime | None = None) -> str:
@@ -137,9 +158,9 @@ def signed_status_list(list_ref: str, *, now: dt.datetime | None = None) -> str:
     cached = cache.get(cache_key)
     if cached and now.timestamp() - cached[0] < ttl / 4:
         return str(cached[1])
-    bits = record.revocation_bits if purpose == REVOCATION else record.suspension_bits
-    document = StatusList(record.size, purpose=purpose, bits=bytes(bits))
-    token = sign_status_list(document, list_id=list_ref, key=platform_signing_key(now=now), now=now, ttl=ttl)
+    token = sign_status_list(
+        document(record, purpose), list_id=list_ref, key=platform_signing_key(now=now), now=now, ttl=ttl
+    )
     cache.set(cache_key, (now.timestamp(), token), ttl)
     return token
 

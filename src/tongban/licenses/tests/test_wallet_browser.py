@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from tongban.accounts.models import User
 from tongban.accounts.principal import Principal
@@ -42,26 +41,6 @@ pytestmark = [
 def zh(text: str) -> str:
     with translation.override("zh-hans"):
         return gettext(text)
-
-
-@pytest.fixture
-def screenshots() -> Path:
-    folder = Path(settings.BASE_DIR) / "var" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def console_errors(page: Page) -> list[str]:
-    """Console errors (CSP violations show up here) collected while the test runs."""
-    errors: list[str] = []
-
-    def collect(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", collect)
-    return errors
 
 
 def test_show_a_licence_and_verify_it(

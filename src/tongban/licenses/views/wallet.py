@@ -43,7 +43,6 @@ from tongban.licenses.services.presentations import CreatedPresentation
 from tongban.utils.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tongban.utils.masking import mask_name
 
-EXPIRING_DAYS = 90  # the "expires soon" badge, same horizon as ``query.expiring``
 # Why a signed-in principal has no wallet (``holder_for``): each gets a page that explains what to do.
 NO_WALLET_CODES = frozenset({"not_verified", "representation_scope_missing", "holder_only"})
 STATUS_BADGE: dict[str, str] = {
@@ -137,10 +136,11 @@ def _status(license: License) -> dict[str, str]:
 
 
 def _expiring(license: License, today: dt.date) -> bool:
+    horizon = today + dt.timedelta(days=settings.TONGBAN_LICENSE_EXPIRY_WARNING_DAYS)
     return (
         license.status == LicenseStatus.VALID
         and license.valid_to is not None
-        and today <= license.valid_to <= today + dt.timedelta(days=EXPIRING_DAYS)
+        and today <= license.valid_to <= horizon
     )
 
 
@@ -197,7 +197,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "chosen": chosen,
         "expiring_count": sum(1 for c in cards if c["expiring"]),
-        "expiring_days": EXPIRING_DAYS,
+        "expiring_days": settings.TONGBAN_LICENSE_EXPIRY_WARNING_DAYS,
     }
     return render(request, "licenses/wallet/index.html", context)
 

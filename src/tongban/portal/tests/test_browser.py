@@ -9,11 +9,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from tongban.accounts.models import User
 from tongban.conftest import CITIZEN_ID_NUMBER, PERSONA_PASSWORD
@@ -21,26 +19,6 @@ from tongban.conftest import CITIZEN_ID_NUMBER, PERSONA_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BODY_FONT_SIZE = "parseFloat(getComputedStyle(document.body).fontSize)"
-
-
-@pytest.fixture
-def screenshots() -> Path:
-    folder = Path(settings.BASE_DIR) / "var" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def console_errors(page: Page) -> list[str]:
-    """Console errors (CSP violations show up here) collected while the test runs."""
-    errors: list[str] = []
-
-    def collect(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", collect)
-    return errors
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:

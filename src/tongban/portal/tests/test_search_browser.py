@@ -12,10 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tongban.portal.tests.test_search_pages import SearchCatalogue, build_search_catalogue
 from tongban.search import index
@@ -25,26 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGE_WIDTH = "document.documentElement.scrollWidth"
 BOX = "搜索事项、一件事和常见问题"
-
-
-@pytest.fixture
-def screenshots() -> Path:
-    folder = Path(settings.BASE_DIR) / "var" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def console_errors(page: Page) -> list[str]:
-    """Console errors (CSP violations show up here) collected while the test runs."""
-    errors: list[str] = []
-
-    def collect(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
-    page.on("console", collect)
-    return errors
 
 
 @pytest.fixture
