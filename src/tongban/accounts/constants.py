@@ -37,6 +37,7 @@ class StaffRole(models.TextChoices):
     SECTION_CHIEF = "section_chief", _("Section chief (科室负责人)")
     SUPERVISOR = "supervisor", _("Supervisor (电子监察)")
     ADMINISTRATOR = "administrator", _("Administrator (管理员)")
+    PROCESS_DESIGNER = "process_designer", _("Process designer (流程设计)")
 
 
 # Scopes a personal access token can carry. Session sign-ins hold all of them.

@@ -32,6 +32,8 @@ class Bundle(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     policy_basis = models.CharField(_("policy basis"), max_length=300, blank=True)
+    # BPMN process key (tongban.workflows); empty: the process generated from the bundle's items.
+    process_key = models.CharField(_("case process"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["code"]

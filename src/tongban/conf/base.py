@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "tongban.licenses",
     "tongban.items",
     "tongban.bundles",
+    "tongban.workflows",
+    "tongban.cases",
     "tongban.search",
     "tongban.sso",
     "tongban.portal",
@@ -393,6 +395,82 @@ TONGBAN_LICENSE_EXPIRY_WARNING_DAYS = config(
     help="The quality scan flags licences that expire within this many days.",
     group="Licences",
     kind="int",
+)
+
+
+# --- Cases (办件) ----------------------------------------------------------------------------------
+TONGBAN_CASE_NUMBER_PREFIX = config(
+    "TONGBAN_CASE_NUMBER_PREFIX",
+    "310000",
+    help="First part of every case number: the platform's GB/T 2260 region code (docs/cases.md).",
+    group="Cases",
+)
+TONGBAN_CASE_ACCEPT_WORKING_DAYS = config(
+    "TONGBAN_CASE_ACCEPT_WORKING_DAYS",
+    5,
+    help="Working days the front desk has to accept or refuse an application (行政许可法 第三十二条).",
+    group="Cases",
+    kind="int",
+)
+TONGBAN_CASE_ISSUE_WORKING_DAYS = config(
+    "TONGBAN_CASE_ISSUE_WORKING_DAYS",
+    1,
+    help="Working days the unified issuance window has after the last department decided.",
+    group="Cases",
+    kind="int",
+)
+TONGBAN_CASE_SUPPLEMENT_WORKING_DAYS = config(
+    "TONGBAN_CASE_SUPPLEMENT_WORKING_DAYS",
+    20,
+    help="Working days an applicant has to supplement after a one-time notice before the case lapses.",
+    group="Cases",
+    kind="int",
+)
+TONGBAN_CASE_EXTENSION_CAP_WORKING_DAYS = config(
+    "TONGBAN_CASE_EXTENSION_CAP_WORKING_DAYS",
+    10,
+    help="Most working days a case's deadline may be extended in total (行政许可法 第四十二条).",
+    group="Cases",
+    kind="int",
+)
+TONGBAN_CASE_YELLOW_WORKING_DAYS = config(
+    "TONGBAN_CASE_YELLOW_WORKING_DAYS",
+    1,
+    help="A case or task shows yellow when this many working days or fewer remain before its deadline.",
+    group="Cases",
+    kind="int",
+)
+TONGBAN_CASE_UPLOAD_MAX_BYTES = config(
+    "TONGBAN_CASE_UPLOAD_MAX_BYTES",
+    20 * 1024 * 1024,
+    help="Largest file an applicant may upload as a case material.",
+    group="Cases",
+    kind="int",
+)
+TONGBAN_VIRUS_SCANNER = config(
+    "TONGBAN_VIRUS_SCANNER",
+    "demo",
+    help="Virus-scan adapter for uploads: `demo` (refuses the EICAR test file) or `clamd`.",
+    group="Cases",
+)
+TONGBAN_CLAMD_ADDRESS = config(
+    "TONGBAN_CLAMD_ADDRESS",
+    "127.0.0.1:3310",
+    help="host:port of clamd when TONGBAN_VIRUS_SCANNER=clamd.",
+    group="Cases",
+)
+TONGBAN_EMAIL_ADAPTER = config(
+    "TONGBAN_EMAIL_ADAPTER",
+    "demo",
+    help="E-mail adapter for notifications (`demo` records the message instead of sending; `django` uses "
+    "Django's EMAIL_BACKEND).",
+    group="Notifications",
+)
+TONGBAN_DEPARTMENT_SYSTEM_ADAPTER = config(
+    "TONGBAN_DEPARTMENT_SYSTEM_ADAPTER",
+    "demo",
+    help="Adapter that pushes accepted cases to department business systems (`demo` records the push).",
+    group="Cases",
 )
 
 

@@ -453,6 +453,7 @@ ROLE_NAMES: dict[str, str] = {
     "section_chief": "科室负责人",
     "supervisor": "电子监察",
     "administrator": "管理员",
+    "process_designer": "流程设计",
 }
 
 

@@ -110,6 +110,8 @@ class FormField(models.Model):
     label = models.CharField(_("label"), max_length=100)
     label_en = models.CharField(_("English label"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, default="text")
+    # For ``choice`` fields: the allowed answers, each {"value": ..., "label": ..., "label_en": ...}.
+    options = models.JSONField(_("options"), default=list, blank=True)
 
     class Meta:
         ordering = ["key"]
@@ -181,6 +183,9 @@ class ServiceItem(models.Model):
         "licenses.LicenseType", null=True, blank=True, on_delete=models.PROTECT, related_name="issuing_items"
     )
     form_fields = models.ManyToManyField(FormField, blank=True, related_name="items")
+    # --- how a case is processed ---
+    # BPMN process key (tongban.workflows); empty: the standard template for the item's 办件类型.
+    process_key = models.CharField(_("case process"), max_length=80, blank=True)
     # --- contacts ---
     consultation_phone = models.CharField(_("consultation phone"), max_length=60, blank=True)
     supervision_phone = models.CharField(_("supervision phone"), max_length=60, blank=True)

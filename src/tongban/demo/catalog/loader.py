@@ -95,6 +95,11 @@ ITEM_MODULES: list[ModuleType] = [
 
 EXERCISE_LEVEL = ExerciseLevel.CITY  # "3": every seed item is exercised at city level
 
+# Types a holder has at most one current licence of (the seed catalogue's national types).
+ONE_PER_HOLDER_TYPES = frozenset(
+    {"居民身份证", "营业执照", "普通护照", "机动车驾驶证", "上海市居住证", "社会保障卡", "残疾人证"}
+)
+
 
 @dataclass(frozen=True)
 class PlacedItem:
@@ -178,6 +183,7 @@ def _license_types(report: LoadReport, deps: dict[str, Department]) -> dict[str,
             "validity_years": face.years,
             "validity_terms": list(face.terms),
             "long_term_allowed": face.long_term,
+            "one_per_holder": lt.name in ONE_PER_HOLDER_TYPES,
             "validity_note": face.note,
         }
     by_code = _sync(report, "licence types", LicenseType, "code", rows)

@@ -54,6 +54,9 @@ class LicenseType(models.Model):
         blank=True,
         help_text=_("Leave empty to allow any end date up to the standard validity."),
     )
+    # A holder has at most one current licence of this type (营业执照, 身份证): issuing again re-issues it
+    # as a new version instead of creating a second licence.
+    one_per_holder = models.BooleanField(_("one per holder"), default=False)
     long_term_allowed = models.BooleanField(_("long-term validity allowed (长期)"), default=False)
     validity_note = models.CharField(_("validity rule"), max_length=300, blank=True)
 

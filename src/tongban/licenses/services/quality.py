@@ -16,7 +16,7 @@ check           severity  what
                           ``NaturalPerson`` with the same ID number, the ``LegalPerson`` with the
                           same USCC; not checked when the holder has no record here
 ``duplicate``   warning   another licence of the same type has the same number; or, for types a
-                          holder has only one of (:data:`ONE_PER_HOLDER_TYPES`), another current
+                          holder has only one of (``LicenseType.one_per_holder``), another current
                           (valid or suspended) licence of the same holder overlaps in validity.
                           The finding goes on the later licence (higher id) of each pair.
 ``expiring``    info      a valid licence ends within ``TONGBAN_LICENSE_EXPIRY_WARNING_DAYS``
@@ -78,11 +78,6 @@ log = structlog.get_logger(__name__)
 
 SCAN_LOCK = "tb:licenses:quality-scan"
 SCAN_LOCK_SECONDS = 3 * 3600
-# Types a holder has at most one current licence of (by name: the seed catalogue's national types).
-# A ``one_per_holder`` flag on LicenseType would be the durable form of this list.
-ONE_PER_HOLDER_TYPES = frozenset(
-    {"居民身份证", "营业执照", "普通护照", "机动车驾驶证", "上海市居住证", "社会保障卡", "残疾人证"}
-)
 CURRENT = (LicenseStatus.VALID, LicenseStatus.SUSPENDED)
 SEVERITY = {
     FindingCheck.HOLDER_CODE: Severity.ERROR,
@@ -468,7 +463,7 @@ def _duplicate_problems(licenses: list[License]) -> dict[int, Problem]:
                 out[lic.pk] = Problem(
                     FindingCheck.DUPLICATE, f"same type and number as licence #{min(earlier)}"
                 )
-        if group[0].license_type.name not in ONE_PER_HOLDER_TYPES:
+        if not group[0].license_type.one_per_holder:
             continue
         current = [lic for lic in group if lic.status in CURRENT and lic.pk not in out]
         holders: dict[str, list[License]] = defaultdict(list)

@@ -34,6 +34,9 @@ KEYS = [spec.key for spec in LICENSE_TYPES]  # a distinct (synthetic) defining b
 ENTERPRISE_USCC = make_uscc("91310101MA7TE0T1")
 
 
+from tongban.demo.catalog.loader import ONE_PER_HOLDER_TYPES  # noqa: E402
+
+
 def make_type(key: str, issuer: Department, *, code: str | None = None) -> LicenseType:
     spec, face = SPECS[key], FACES[key]
     return LicenseType.objects.create(
@@ -47,6 +50,7 @@ def make_type(key: str, issuer: Department, *, code: str | None = None) -> Licen
         validity_years=face.years,
         validity_terms=list(face.terms),
         long_term_allowed=face.long_term,
+        one_per_holder=spec.name in ONE_PER_HOLDER_TYPES,
         available_electronically=True,
     )
 
