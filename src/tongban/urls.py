@@ -15,6 +15,7 @@ urlpatterns = [
     path("o/", include("tongban.sso.urls")),
     path("licenses/", include("tongban.licenses.urls")),
     path("admin/", admin.site.urls),
+    path("cases/", include("tongban.cases.urls")),
     # Blank forms and samples of the catalogue are public documents. Only that folder is served here;
     # in production a reverse proxy may serve it instead (docs/operations.md).
     re_path(r"^media/catalogue/(?P<path>.+)$", util_views.catalogue_document),

@@ -50,4 +50,6 @@ API_SCOPES: dict[str, Any] = {
     "workbench": _("Staff work in your department"),
     "licenses:read": _("Read your licences and who used them"),
     "licenses:write": _("Show your licences, grant consent and report licence errors"),
+    "cases:read": _("Read your cases"),
+    "cases:write": _("Apply, supplement and withdraw cases"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -74,6 +75,8 @@ class NaturalPerson(models.Model):
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     mobile = EncryptedTextField(_("mobile"), blank=True)
     mobile_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Optional notification address; encrypted like the mobile number, never searched by.
+    email = EncryptedTextField(_("e-mail address"), blank=True, validators=[validate_email])
     verified_at = models.DateTimeField(_("real-name verified at"), null=True, blank=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts.constants import PrincipalKind, RepresentationRole
+from tongban.accounts.constants import PrincipalKind, RepresentationRole, StaffRole
 from tongban.accounts.models import (
     AccessToken,
     LegalPerson,
@@ -58,11 +58,21 @@ def register_natural_person(
     real_name: str,
     id_number: str,
     mobile: str = "",
+    email: str = "",
     verified: bool = False,
     is_demo: bool = False,
     principal: Principal | None = None,
 ) -> User:
     ident = validate_resident_id(id_number)
+    email = (email or "").strip().lower()
+    if email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError("email_invalid", _("Enter a valid e-mail address."), field="email") from None
     real_name = validate_real_name(real_name)
     mobile = validate_mobile(mobile) if mobile else ""
     digest = id_number_hash(ident.number)
@@ -82,6 +92,7 @@ def register_natural_person(
         id_number_hash=digest,
         mobile=mobile,
         mobile_hash=lookup_hash(mobile, context=MOBILE_HASH_CONTEXT) if mobile else "",
+        email=email,
         verified_at=timezone.now() if verified else None,
     )
     record(
@@ -292,7 +303,8 @@ def create_staff(
         password,
         kind=PrincipalKind.STAFF,
         display_name=real_name,
-        is_staff=is_admin,
+        # Process designers upload BPMN in the admin (their permissions are checked there by role).
+        is_staff=is_admin or StaffRole.PROCESS_DESIGNER in roles,
         is_superuser=is_admin,
         is_demo=is_demo,
     )

@@ -99,6 +99,8 @@ def _mount() -> None:
     from tongban.accounts.api import staff_router
     from tongban.audits.api import router as audits_router
     from tongban.bundles.api import router as bundles_router
+    from tongban.cases.api import router as cases_router
+    from tongban.cases.api import workbench_router as cases_workbench_router
     from tongban.items.api import graph_router
     from tongban.items.api import router as items_router
     from tongban.licenses.api import public_router as licenses_public_router
@@ -120,6 +122,8 @@ def _mount() -> None:
     api.add_router("/", licenses_router)
     api.add_router("/", licenses_public_router)
     api.add_router("/", license_corrections_router)
+    api.add_router("/", cases_router)
+    api.add_router("/workbench", cases_workbench_router)
 
 
 _mount()

@@ -81,10 +81,8 @@ def selected_items(bundle: Bundle, situations: Iterable[str] = ()) -> tuple[list
     return [published[c] for c in codes if c in published], [c for c in codes if c not in published]
 
 
-def merge(bundle: Bundle, situations: Iterable[str] = ()) -> MergedGuide:
-    chosen = set(situations)
-    items, missing = selected_items(bundle, chosen)
-    guide = MergedGuide(bundle=bundle, items=items, missing_codes=missing, situations=chosen)
+def merge_materials(items: Iterable[ServiceItem]) -> tuple[list[MergedMaterial], int]:
+    """Materials of several items, one per kind, and how many item materials that replaced."""
     by_kind: dict[int, MergedMaterial] = {}
     materials_before = 0
     for item in items:
@@ -108,14 +106,26 @@ def merge(bundle: Bundle, situations: Iterable[str] = ()) -> MergedGuide:
                 merged.required = True
             elif m.condition:
                 merged.conditions.append(m.condition)
-    guide.materials = sorted(by_kind.values(), key=lambda x: (x.exemption.exempt, x.kind.code))
+    return sorted(by_kind.values(), key=lambda x: (x.exemption.exempt, x.kind.code)), materials_before
+
+
+def merge_fields(items: Iterable[ServiceItem]) -> tuple[list[FormField], int]:
+    """Form fields of several items, each asked once, and how many item fields that replaced."""
     fields: dict[int, FormField] = {}
     fields_before = 0
     for item in items:
         item_fields = list(item.form_fields.all())
         fields_before += len(item_fields)
         fields.update({f.pk: f for f in item_fields})
-    guide.form_fields = sorted(fields.values(), key=lambda f: f.key)
+    return sorted(fields.values(), key=lambda f: f.key), fields_before
+
+
+def merge(bundle: Bundle, situations: Iterable[str] = ()) -> MergedGuide:
+    chosen = set(situations)
+    items, missing = selected_items(bundle, chosen)
+    guide = MergedGuide(bundle=bundle, items=items, missing_codes=missing, situations=chosen)
+    guide.materials, materials_before = merge_materials(items)
+    guide.form_fields, fields_before = merge_fields(items)
     guide.fees = [(item, fee) for item in items for fee in item.fees.all()]
     days = [as_working_days(i.promised_time_limit, i.promised_time_unit) or 0 for i in items]
     exempt = sum(1 for m in guide.materials if m.exemption.exempt)
@@ -146,5 +156,7 @@ __all__ = [
     "Savings",
     "fee_total_cents",
     "merge",
+    "merge_fields",
+    "merge_materials",
     "selected_items",
 ]

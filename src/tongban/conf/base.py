@@ -405,6 +405,13 @@ TONGBAN_CASE_NUMBER_PREFIX = config(
     help="First part of every case number: the platform's GB/T 2260 region code (docs/cases.md).",
     group="Cases",
 )
+TONGBAN_CASE_FRONT_DESK = config(
+    "TONGBAN_CASE_FRONT_DESK",
+    "huangpu-fwzx",
+    help="Department (slug) whose window clerks accept online cases and issue results (一窗受理, 统一出件); "
+    "walk-in cases go to the registering clerk's own department.",
+    group="Cases",
+)
 TONGBAN_CASE_ACCEPT_WORKING_DAYS = config(
     "TONGBAN_CASE_ACCEPT_WORKING_DAYS",
     5,

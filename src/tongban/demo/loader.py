@@ -241,6 +241,7 @@ def _load_citizens(report: LoadReport) -> dict[str, User]:
             real_name=c.real_name,
             id_number=id_number,
             mobile=c.mobile,
+            email=f"{c.username}@example.org",  # reserved domain: clearly fictional
             verified=c.verified,
             is_demo=True,
         )
@@ -373,7 +374,8 @@ def _ensure_totp_device(report: LoadReport, user: User) -> None:
 
 def load_demo() -> LoadReport:
     """Load (or complete) the demo data set. Safe to run any number of times."""
-    from tongban.demo.licenses import load_demo_licenses  # it builds on this module's helpers
+    from tongban.demo.cases import load_demo_cases  # they build on this module's helpers
+    from tongban.demo.licenses import load_demo_licenses
 
     ensure_demo_allowed()
     report = LoadReport()
@@ -390,6 +392,7 @@ def load_demo() -> LoadReport:
                 _ensure_totp_device(report, user)
             load_catalog(report)  # the seed service catalogue: docs/catalog-seed.md
             load_demo_licenses(report)  # licences of the demo people and businesses
+            load_demo_cases(report)  # a few cases in the inboxes: docs/cases.md
             added = load_seed_lexicon()  # search understands everyday words: docs/search-lexicon.md
             for _ in range(added):
                 report.add("search lexicon", CREATED)

@@ -8,4 +8,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.notifications import policies  # noqa: F401
-        from tongban.notifications.adapters import demo  # noqa: F401 - registers the demo SMS adapter
+
+        # Adapters register themselves on import.
+        from tongban.notifications.adapters import demo, django_mail  # noqa: F401

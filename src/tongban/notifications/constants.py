@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class Channel(models.TextChoices):
     INBOX = "inbox", _("Message centre")
     SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
 
 
 class Status(models.TextChoices):

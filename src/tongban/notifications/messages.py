@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,67 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "in the workbench."
         ),
     ),
+    # Case milestones (办件). Params: case_no, target (service or bundle name), department, due_on,
+    # reason, count, results (licence names, a string or a list); nothing else about the applicant.
+    "case.submitted": MessageTemplate(
+        _("We received your case %(case_no)s"),
+        _("We received case %(case_no)s for %(target)s. We will tell you when it has been checked."),
+    ),
+    "case.accepted": MessageTemplate(
+        _("Your case %(case_no)s was accepted"),
+        _("Case %(case_no)s for %(target)s was accepted. We promise to complete it by %(due_on)s."),
+    ),
+    "case.notice": MessageTemplate(
+        _("Case %(case_no)s: please supplement your materials"),
+        ngettext_lazy(
+            "One-time notice: %(count)s item of case %(case_no)s must be supplemented by %(due_on)s. "
+            "The case page says what is needed.",
+            "One-time notice: %(count)s items of case %(case_no)s must be supplemented by %(due_on)s. "
+            "The case page says what is needed.",
+            "count",
+        ),
+    ),
+    "case.not_accepted": MessageTemplate(
+        _("Your case %(case_no)s was not accepted"),
+        _("Case %(case_no)s for %(target)s was not accepted. Reason: %(reason)s"),
+    ),
+    "case.decided": MessageTemplate(
+        _("A decision was made on your case %(case_no)s"),
+        _("%(department)s decided on your case %(case_no)s for %(target)s. See the case page for details."),
+    ),
+    "case.issued": MessageTemplate(
+        _("The results of case %(case_no)s were issued"),
+        _(
+            "The results of case %(case_no)s were issued: %(results)s. You will find them in your "
+            "licence wallet."
+        ),
+    ),
+    "case.closed": MessageTemplate(
+        _("Your case %(case_no)s is closed"),
+        _("Case %(case_no)s for %(target)s is closed. Please rate the service on the case page."),
+    ),
+    "case.withdrawn": MessageTemplate(
+        _("Your case %(case_no)s was withdrawn"),
+        _("Case %(case_no)s for %(target)s was withdrawn and will not be processed further."),
+    ),
+    "case.lapsed": MessageTemplate(
+        _("Your case %(case_no)s has lapsed"),
+        _(
+            "The materials requested for case %(case_no)s for %(target)s were not supplemented in time, "
+            "so the case has ended. You may apply again."
+        ),
+    ),
+    "case.task_overdue": MessageTemplate(
+        _("A task on case %(case_no)s is overdue"),
+        _(
+            "The task on case %(case_no)s was due on %(due_on)s and is overdue. It was escalated to you; "
+            "please handle it in the workbench."
+        ),
+    ),
+    "case.extended": MessageTemplate(
+        _("The deadline of case %(case_no)s was extended"),
+        _("The deadline of case %(case_no)s was extended to %(due_on)s. Reason: %(reason)s"),
+    ),
 }
 
 
@@ -82,4 +144,5 @@ def _display(value: Any) -> Any:
 def render(template: str, params: dict[str, Any]) -> tuple[str, str]:
     tpl = TEMPLATES[template]
     shown = {key: _display(value) for key, value in params.items()}
-    return str(tpl.subject) % shown, str(tpl.body) % shown
+    # ``%`` on the lazy string itself, so a plural template picks its form from the params.
+    return str(tpl.subject % shown), str(tpl.body % shown)

@@ -1,4 +1,4 @@
-"""Messages to people: the in-platform message centre (站内信) and SMS via an adapter."""
+"""Messages to people: the in-platform message centre (站内信), and SMS and e-mail via adapters."""
 
 from __future__ import annotations
 

@@ -22,13 +22,20 @@ def notify(
     key: str,
     channels: tuple[str, ...] = (Channel.INBOX, Channel.SMS),
 ) -> list[Notification]:
-    """Queue ``template`` for ``recipient`` on each channel. ``key`` makes the call idempotent."""
+    """Queue ``template`` for ``recipient`` on each channel. ``key`` makes the call idempotent.
+
+    SMS and e-mail are skipped for a recipient without a mobile number or e-mail address. E-mail is
+    opt-in: pass it in ``channels``.
+    """
     if template not in TEMPLATES:
         raise ValueError(f"unknown notification template {template}")
+    unknown = set(channels) - set(Channel.values)
+    if unknown:
+        raise ValueError(f"unknown notification channel {sorted(unknown)}")
     created = []
     for channel in channels:
-        if channel == Channel.SMS and not _has_mobile(recipient):
-            continue
+        if channel != Channel.INBOX and not _has_address(recipient, channel):
+            continue  # nowhere to send it on this channel
         try:
             with transaction.atomic():
                 note = Notification.objects.create(
@@ -44,16 +51,23 @@ def notify(
         except IntegrityError:
             continue  # already queued by an earlier attempt of the same request
         created.append(note)
-        if channel == Channel.SMS:
-            from tongban.notifications.tasks import deliver_sms
+        if channel != Channel.INBOX:
+            from tongban.notifications.tasks import deliver
 
-            transaction.on_commit(partial(deliver_sms.enqueue, note.pk))
+            transaction.on_commit(partial(deliver.enqueue, note.pk))
     return created
 
 
-def _has_mobile(user: User) -> bool:
+def _has_address(user: User, channel: str) -> bool:
+    """Whether ``user`` can be reached on ``channel`` (SMS needs a mobile number, e-mail an address)."""
     person = getattr(user, "person", None)
-    return bool(person and person.mobile)
+    if person is None:
+        return False
+    if channel == Channel.SMS:
+        return bool(person.mobile)
+    if channel == Channel.EMAIL:
+        return bool(person.email)
+    return False
 
 
 def mark_read(*, notification: Notification) -> Notification:

@@ -75,5 +75,7 @@ def build_logging_config(*, level: str, fmt: str) -> dict[str, Any]:
             "django.server": {"level": "WARNING"},
             "django.db.backends": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
+            # SpiffWorkflow logs every task state change at INFO.
+            "spiff": {"level": "WARNING"},
         },
     }

@@ -235,7 +235,8 @@ def _topics(report: LoadReport) -> dict[str, Topic]:
 
 def _form_fields(report: LoadReport) -> dict[str, FormField]:
     rows = {
-        f.key: {"label": f.label, "label_en": f.label_en, "kind": f.kind} for f in form_fields.FORM_FIELDS
+        f.key: {"label": f.label, "label_en": f.label_en, "kind": f.kind, "options": f.option_rows()}
+        for f in form_fields.FORM_FIELDS
     }
     return _sync(report, "form fields", FormField, "key", rows)
 

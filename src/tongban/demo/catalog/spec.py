@@ -174,6 +174,13 @@ class FormFieldSpec:
     label: str
     label_en: str
     kind: str = "text"
+    # ``choice`` answers as (value, English label); the Chinese label is the value itself, so a value can
+    # be copied onto a licence face whose enum uses the same words.
+    options: tuple[tuple[str, str], ...] = ()
+
+    def option_rows(self) -> list[dict[str, str]]:
+        """``FormField.options``: [{"value", "label", "label_en"}, …]."""
+        return [{"value": v, "label": v, "label_en": en} for v, en in self.options]
 
 
 @dataclass(frozen=True)

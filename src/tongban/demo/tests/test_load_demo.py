@@ -238,3 +238,15 @@ def test_expired_agent_authorisation_is_renewed(loaded: None) -> None:
     rep.refresh_from_db()
     assert rep.revoked_at is not None
     assert Representation.objects.active().filter(person__username="citizen_a").count() == 1
+
+
+def test_demo_cases_wait_in_the_inboxes(loaded: None) -> None:
+    from tongban.cases.models import Case
+
+    restaurant = Case.objects.get(idempotency_key="demo:restaurant")
+    assert restaurant.status == "submitted" and restaurant.front_desk.slug == "huangpu-fwzx"
+    assert restaurant.tasks.filter(kind="accept", status="open").count() == 1
+    assert restaurant.materials.filter(status="exempt", source="e_license").exists()  # from the library
+    food = Case.objects.get(idempotency_key="demo:food-licence")
+    assert food.status == "in_review"
+    assert food.tasks.filter(kind="review", status="open", department__slug="samr").count() == 1

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongban.accounts.models import LegalPerson
 from tongban.accounts.principal import Principal
 from tongban.audits import services as audit
 from tongban.licenses.constants import AccessKind, LicenseStatus
@@ -85,6 +86,50 @@ def grant_consent(
         audit.record(
             "license.consent_granted",
             principal=principal,
+            obj=consent,
+            summary={"case": consent.case_reference, "types": sorted(t.code for t in types)},
+        )
+    return consent
+
+
+def record_in_person_consent(
+    staff: Principal,
+    *,
+    holder: Holder,
+    acting_for: LegalPerson | None,
+    case_reference: str,
+    license_types: Iterable[LicenseType],
+    purpose: str,
+) -> Consent:
+    """A window clerk records the consent a walk-in holder gave in person (signed 授权书 at the window).
+
+    The consent is the holder's; ``granted_by`` is the clerk who recorded it and the channel says
+    "window", so the holder's 谁用了我的证照 log shows exactly how it was given.
+    """
+    if not staff.is_staff_member or staff.user is None:
+        raise Forbidden("staff_only", _("Only window staff record consents given in person."))
+    types = list(dict.fromkeys(license_types))
+    wrong = [t.name for t in types if t.holder_kind != holder.kind]
+    if not types or wrong:
+        raise DomainError(
+            "license_type_holder_mismatch",
+            _("These licence types are not held by this holder: %(names)s.") % {"names": "、".join(wrong)},
+            field="license_types",
+        )
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            holder_hash=holder.hash,
+            holder_name=holder.name,
+            granted_by=staff.user,
+            acting_for=acting_for,
+            case_reference=_clean_reference(case_reference),
+            purpose=(purpose or "").strip()[:200] or "-",
+            channel="window",
+        )
+        consent.license_types.set(types)
+        audit.record(
+            "license.consent_recorded_in_person",
+            principal=staff,
             obj=consent,
             summary={"case": consent.case_reference, "types": sorted(t.code for t in types)},
         )

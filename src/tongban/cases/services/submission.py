@@ -1,0 +1,601 @@
+"""Apply once: drafts, submission (idempotent), materials with licence reuse, pre-review, process start.
+
+Everything a submission writes (case, items, materials, consents, fetched licences, the started process
+and its first tasks, timeline, audit) is one transaction: a failed submission leaves nothing behind and
+a retried one (same ``Idempotency-Key``) returns the case the first attempt created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongban.accounts.constants import RepresentationScope
+from tongban.accounts.models import LegalPerson, NaturalPerson, User
+from tongban.accounts.principal import Principal
+from tongban.bundles.merge import MergedMaterial
+from tongban.cases import forms_schema, numbers
+from tongban.cases.constants import (
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    EventKind,
+    HolderKind,
+    MaterialSource,
+    MaterialStatus,
+    TargetKind,
+)
+from tongban.cases.models import Case, CaseItem, CaseMaterial, Upload
+from tongban.cases.services.common import audit_case, event, notify_applicant
+from tongban.cases.services.routing import sync_tasks
+from tongban.cases.targets import Target, resolve
+from tongban.items.timing import as_working_days
+from tongban.licenses.constants import HolderCodeType
+from tongban.licenses.constants import HolderKind as LicenseHolderKind
+from tongban.licenses.holders import Holder, holder_hash
+from tongban.licenses.models import LicenseType
+from tongban.licenses.services import reuse
+from tongban.organizations.models import Department
+from tongban.utils.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from tongban.workflows import engine
+
+SYSTEM_NAME = "tongban-cases"
+
+
+@dataclass
+class MaterialInput:
+    kind: str  # material kind code
+    upload: str = ""  # Upload uid
+    presentation: str = ""  # a licence presentation token scanned at the window
+
+
+@dataclass
+class Application:
+    target_kind: str
+    target_code: str
+    form: dict[str, Any] = field(default_factory=dict)
+    situations: list[str] = field(default_factory=list)
+    materials: list[MaterialInput] = field(default_factory=list)
+    consents: list[str] = field(default_factory=list)  # material kind or licence type codes
+    delivery_method: str = DeliveryMethod.ELECTRONIC
+
+    def fingerprint(self) -> str:
+        """Hash of the request, to tell a retry from a different request reusing a key."""
+        body = json.dumps(
+            {
+                "k": self.target_kind,
+                "c": self.target_code,
+                "f": self.form,
+                "s": sorted(self.situations),
+                "m": sorted((m.kind, m.upload, m.presentation) for m in self.materials),
+                "x": sorted(self.consents),
+                "d": self.delivery_method,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass
+class Applicant:
+    """On whose behalf a case is made: a person, or a legal person through a person who represents it."""
+
+    user: User
+    person: NaturalPerson
+    acting_for: LegalPerson | None
+
+    @property
+    def holder(self) -> Holder:
+        if self.acting_for is not None:
+            lp = self.acting_for
+            return Holder(LicenseHolderKind.LEGAL_PERSON, HolderCodeType.USCC, lp.uscc, lp.name)
+        p = self.person
+        return Holder(LicenseHolderKind.NATURAL_PERSON, HolderCodeType.RESIDENT_ID, p.id_number, p.real_name)
+
+    @property
+    def person_holder(self) -> Holder:
+        p = self.person
+        return Holder(LicenseHolderKind.NATURAL_PERSON, HolderCodeType.RESIDENT_ID, p.id_number, p.real_name)
+
+
+def applicant_of(principal: Principal) -> Applicant:
+    """The applicant a signed-in person applies as (themself or the legal person they act for)."""
+    if not principal.is_natural_person or principal.user is None:
+        raise Forbidden("applicant_only", _("Only citizens and businesses apply; staff register walk-ins."))
+    person = getattr(principal.user, "person", None)
+    if person is None or person.verified_at is None:
+        raise Forbidden("not_verified", _("Complete real-name verification before applying."))
+    if principal.acting_for is not None and not principal.may_for_legal_person(RepresentationScope.APPLY):
+        raise Forbidden("representation_scope_missing", _("Your authorisation does not cover applying."))
+    return Applicant(principal.user, person, principal.acting_for)
+
+
+def walk_in_applicant(person: NaturalPerson, legal_person: LegalPerson | None) -> Applicant:
+    """A walk-in applicant found by the window clerk; the person must represent the legal person."""
+    if legal_person is not None:
+        rep = legal_person.representations.active().filter(person=person.user).first()
+        if rep is None or not rep.grants(RepresentationScope.APPLY):
+            raise Forbidden(
+                "not_authorised_for_legal_person",
+                _("This person is not authorised to apply for this business."),
+            )
+    return Applicant(person.user, person, legal_person)
+
+
+def _check_audience(target: Target, applicant: Applicant) -> None:
+    legal = applicant.acting_for is not None
+    if legal and not target.audience_legal:
+        raise DomainError("target_not_for_businesses", _("Businesses cannot apply for this service."))
+    if not legal and not target.audience_natural:
+        raise DomainError("target_not_for_individuals", _("Apply for this service on behalf of a business."))
+
+
+def _front_desk(lead: Department, registered_by: Principal | None) -> Department:
+    if registered_by is not None and registered_by.staff is not None:
+        return registered_by.staff.department
+    desk = Department.objects.filter(slug=settings.TONGBAN_CASE_FRONT_DESK, is_active=True).first()
+    return desk or lead  # no unified front desk configured: the lead department accepts
+
+
+# --- drafts ---------------------------------------------------------------------------------------
+
+
+def save_draft(principal: Principal, app: Application, *, draft: Case | None = None) -> Case:
+    """Create or update a draft: saved as typed (only the given fields are checked), resumable later."""
+    applicant = applicant_of(principal)
+    target = resolve(app.target_kind, app.target_code, app.situations)
+    schema = forms_schema.form_schema(target.fields)
+    form = forms_schema.partial_validate(schema, app.form)
+    if draft is not None:
+        if draft.status != CaseStatus.DRAFT or draft.applicant_id != applicant.user.pk:
+            raise NotFound()
+        draft.target_kind, draft.target_code, draft.target_name = target.kind, target.code, target.name
+        draft.bundle, draft.situations, draft.form = target.bundle, target.situations, form
+        draft.delivery_method = app.delivery_method
+        draft.save()
+        return draft
+    holder = applicant.holder
+    return Case.objects.create(
+        target_kind=target.kind,
+        target_code=target.code,
+        target_name=target.name,
+        bundle=target.bundle,
+        situations=target.situations,
+        applicant=applicant.user,
+        acting_for=applicant.acting_for,
+        holder_kind=HolderKind.LEGAL if applicant.acting_for else HolderKind.NATURAL,
+        holder_name=holder.name,
+        holder_code=holder.code,
+        holder_hash=holder.hash,
+        lead_department=target.lead_department,
+        front_desk=_front_desk(target.lead_department, None),
+        form=form,
+        delivery_method=app.delivery_method,
+    )
+
+
+def delete_draft(principal: Principal, draft: Case) -> None:
+    if draft.status != CaseStatus.DRAFT or principal.user is None or draft.applicant_id != principal.user.pk:
+        raise NotFound()
+    draft.delete()
+
+
+# --- materials ------------------------------------------------------------------------------------
+
+
+def _consented(m: MergedMaterial, consents: set[str]) -> bool:
+    lt = m.kind.license_type
+    return m.kind.code in consents or (lt is not None and lt.code in consents)
+
+
+def _uploads(principal_user: User, inputs: Sequence[MaterialInput]) -> dict[str, Upload]:
+    uids = [m.upload for m in inputs if m.upload]
+    found = {str(u.uid): u for u in Upload.objects.filter(uid__in=_valid_uuids(uids), owner=principal_user)}
+    missing = [uid for uid in uids if uid not in found]
+    if missing:
+        raise DomainError("upload_not_found", _("An uploaded file was not found; upload it again."))
+    return found
+
+
+def _valid_uuids(values: Sequence[str]) -> list[str]:
+    import uuid
+
+    out = []
+    for v in values:
+        try:
+            out.append(str(uuid.UUID(v)))
+        except (ValueError, AttributeError, TypeError):
+            raise DomainError(
+                "upload_not_found", _("An uploaded file was not found; upload it again.")
+            ) from None
+    return out
+
+
+@dataclass
+class _Planned:
+    merged: MergedMaterial
+    status: str
+    source: str = ""
+    upload: Upload | None = None
+    license_type: LicenseType | None = None
+    presentation_fields: dict[str, Any] | None = None
+    note: str = ""
+
+
+def _plan_materials(
+    target: Target,
+    app: Application,
+    uploads: dict[str, Upload],
+    *,
+    window: Principal | None,
+) -> list[_Planned]:
+    """Decide each material's source; collect every problem before refusing (one answer, all issues)."""
+    by_kind = {m.kind: m for m in app.materials}
+    known = {m.kind.code for m in target.materials}
+    errors: list[DomainError] = [
+        DomainError("material_unknown", _("This application does not ask for this material."), field=code)
+        for code in by_kind
+        if code not in known
+    ]
+    consents = set(app.consents)
+    plan: list[_Planned] = []
+    for m in target.materials:
+        given = by_kind.get(m.kind.code)
+        upload = uploads.get(given.upload) if given and given.upload else None
+        basis = m.exemption.basis if m.exemption.exempt else ""
+        if given is not None and given.presentation and window is not None:
+            plan.append(_from_presentation(m, given.presentation, window, errors))
+        elif basis == "e_license" and _consented(m, consents):
+            plan.append(
+                _Planned(m, MaterialStatus.EXEMPT, MaterialSource.E_LICENSE, upload, m.kind.license_type)
+            )
+        elif basis in ("shared_data", "city_issued"):
+            source = MaterialSource.SHARED_DATA if basis == "shared_data" else MaterialSource.CITY_ISSUED
+            plan.append(_Planned(m, MaterialStatus.EXEMPT, source, note=m.exemption.reason))
+        elif upload is not None:
+            plan.append(_Planned(m, MaterialStatus.PROVIDED, MaterialSource.UPLOAD, upload))
+        elif m.required:
+            code = "material_consent_or_upload" if basis == "e_license" else "material_required"
+            message = (
+                _("Allow us to use your %(name)s from the licence library, or upload it.")
+                if basis == "e_license"
+                else _("Upload the %(name)s.")
+            ) % {"name": m.name}
+            errors.append(DomainError(code, message, field=m.kind.code))
+        else:
+            plan.append(_Planned(m, MaterialStatus.MISSING))
+    if errors:
+        raise ValidationFailed(errors)
+    return plan
+
+
+def _from_presentation(
+    m: MergedMaterial, token: str, window: Principal, errors: list[DomainError]
+) -> _Planned:
+    from tongban.licenses.services.presentations import verify_online
+
+    checked = verify_online(token, principal=window)
+    lt = m.kind.license_type
+    if not checked.result.valid or lt is None or checked.result.type_code != lt.code:
+        errors.append(
+            DomainError(
+                "presentation_invalid",
+                _("The licence QR code for %(name)s did not verify.") % {"name": m.name},
+                field=m.kind.code,
+                reason=checked.result.code,
+            )
+        )
+        return _Planned(m, MaterialStatus.MISSING)
+    fields = {f.name: f.value for f in checked.fields}
+    fields["identifier"] = checked.result.license_identifier or ""
+    return _Planned(
+        m, MaterialStatus.EXEMPT, MaterialSource.LICENSE_QR, license_type=lt, presentation_fields=fields
+    )
+
+
+def _fetch_licences(case: Case, applicant: Applicant, principal: Principal, plan: list[_Planned]) -> None:
+    """Record consents and fetch the exempt licences (verified, logged) for this case."""
+    wanted = [p for p in plan if p.source == MaterialSource.E_LICENSE and p.license_type is not None]
+    by_holder: dict[str, list[_Planned]] = {}
+    for p in wanted:
+        assert p.license_type is not None
+        by_holder.setdefault(p.license_type.holder_kind, []).append(p)
+    errors = []
+    for holder_kind, planned in by_holder.items():
+        types = [p.license_type for p in planned if p.license_type is not None]
+        as_person = holder_kind == LicenseHolderKind.NATURAL_PERSON
+        grantor = principal
+        if as_person and principal.acting_for is not None:
+            # A person-held licence (the representative's own ID card) is consented by the person.
+            grantor = Principal(
+                user=principal.user, token_scopes=principal.token_scopes, channel=principal.channel
+            )
+        holder = applicant.person_holder if as_person else applicant.holder
+        if principal.is_staff_member:
+            reuse.record_in_person_consent(
+                principal,
+                holder=holder,
+                acting_for=applicant.acting_for if not as_person else None,
+                case_reference=case.case_no or "",
+                license_types=types,
+                purpose=_("Application %(case_no)s") % {"case_no": case.case_no},
+            )
+        else:
+            reuse.grant_consent(
+                grantor,
+                case_reference=case.case_no or "",
+                license_types=types,
+                purpose=_("Application %(case_no)s") % {"case_no": case.case_no},
+            )
+        fetched = {
+            r.license_type: r
+            for r in reuse.fetch_for_case(
+                holder=holder,
+                license_types=types,
+                case_reference=case.case_no or "",
+                department=case.lead_department,
+                purpose=_("Exempt material of application %(case_no)s") % {"case_no": case.case_no},
+                system=SYSTEM_NAME,
+            )
+        }
+        for p in planned:
+            assert p.license_type is not None
+            got = fetched.get(p.license_type.code)
+            if got is not None:
+                p.presentation_fields = {
+                    "license_id": got.license_id,
+                    "identifier": got.identifier,
+                    "number": got.number,
+                    "holder_name": got.holder_name,
+                    "issuer": got.issuer,
+                    "valid_from": got.valid_from.isoformat(),
+                    "valid_to": got.valid_to.isoformat() if got.valid_to else None,
+                    "fields": got.fields,
+                }
+            elif p.upload is not None:
+                p.status, p.source = MaterialStatus.PROVIDED, MaterialSource.UPLOAD
+            elif p.merged.required:
+                errors.append(
+                    DomainError(
+                        "material_not_in_library",
+                        _("We found no valid %(name)s of yours in the licence library; upload it instead.")
+                        % {"name": p.merged.name},
+                        field=p.merged.kind.code,
+                    )
+                )
+            else:
+                p.status, p.source = MaterialStatus.MISSING, ""
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _store_materials(case: Case, plan: list[_Planned], now: dt.datetime) -> None:
+    rows = []
+    for p in plan:
+        fetched = p.presentation_fields or {}
+        rows.append(
+            CaseMaterial(
+                case=case,
+                kind=p.merged.kind,
+                name=p.merged.name,
+                needed_by=p.merged.needed_by,
+                required=p.merged.required,
+                source=p.source,
+                status=p.status,
+                exemption_note=(
+                    p.note or (p.merged.exemption.reason if p.status == MaterialStatus.EXEMPT else "")
+                )[:300],
+                upload=p.upload,
+                license_id=fetched.get("license_id"),
+                license_type=p.license_type,
+                fetched=fetched,
+                provided_at=now if p.status != MaterialStatus.MISSING else None,
+            )
+        )
+    CaseMaterial.objects.bulk_create(rows)
+
+
+# --- submission -----------------------------------------------------------------------------------
+
+
+def submit(
+    principal: Principal,
+    app: Application,
+    *,
+    idempotency_key: str = "",
+    draft: Case | None = None,
+    walk_in: Applicant | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Submit an application (from a draft or directly). Returns the case, with its number.
+
+    ``walk_in``: the applicant a window clerk registers the case for (帮办代办); ``principal`` is then
+    the clerk, recorded as ``registered_by``.
+    """
+    now = now or timezone.now()
+    key = (idempotency_key or "").strip()[:100]
+    if walk_in is None:
+        applicant = applicant_of(principal)
+        window = None
+    else:
+        if not principal.is_staff_member:
+            raise Forbidden("staff_only", _("Only staff register cases for walk-in applicants."))
+        applicant, window = walk_in, principal
+    fingerprint = app.fingerprint()
+    if key:
+        existing = Case.objects.filter(applicant=applicant.user, idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
+    try:
+        with transaction.atomic():
+            return _submit(principal, applicant, app, window, key, fingerprint, draft, now)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its case.
+        existing = Case.objects.filter(applicant=applicant.user, idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint)
+
+
+def _replay(existing: Case, fingerprint: str) -> Case:
+    if existing.request_hash != fingerprint:
+        raise Conflict(
+            "idempotency_key_reused",
+            _("This Idempotency-Key was used for a different application."),
+            case_no=existing.case_no,
+        )
+    return existing
+
+
+def _submit(
+    principal: Principal,
+    applicant: Applicant,
+    app: Application,
+    window: Principal | None,
+    key: str,
+    fingerprint: str,
+    draft: Case | None,
+    now: dt.datetime,
+) -> Case:
+    target = resolve(app.target_kind, app.target_code, app.situations)
+    _check_audience(target, applicant)
+    if app.delivery_method not in DeliveryMethod.values:
+        raise DomainError(
+            "delivery_method_invalid", _("Choose how results are delivered."), field="delivery_method"
+        )
+    schema = forms_schema.form_schema(target.fields)
+    uploads = _uploads(window.user if window and window.user else applicant.user, app.materials)
+    problems: list[DomainError] = []  # form and materials answered together: one reply, every issue
+    try:
+        form = forms_schema.validate_form(schema, app.form)
+    except ValidationFailed as exc:
+        problems += exc.errors
+    try:
+        plan = _plan_materials(target, app, uploads, window=window)
+    except ValidationFailed as exc:
+        problems += exc.errors
+    if problems:
+        raise ValidationFailed(problems)
+    holder = applicant.holder
+    today = timezone.localdate(now)
+    case = draft if draft is not None and draft.status == CaseStatus.DRAFT else Case()
+    if draft is not None and (draft.status != CaseStatus.DRAFT or draft.applicant_id != applicant.user.pk):
+        raise NotFound()
+    case.case_no = numbers.next_case_no(today)
+    case.target_kind, case.target_code, case.target_name = target.kind, target.code, target.name
+    case.bundle, case.situations = target.bundle, target.situations
+    case.applicant, case.acting_for = applicant.user, applicant.acting_for
+    case.holder_kind = HolderKind.LEGAL if applicant.acting_for else HolderKind.NATURAL
+    case.holder_name, case.holder_code = holder.name, holder.code
+    case.holder_hash = holder_hash(holder.code_type, holder.code)
+    case.channel = Channel.WINDOW if window else Channel.ONLINE
+    case.registered_by = window.user if window else None
+    case.lead_department = target.lead_department
+    case.front_desk = _front_desk(target.lead_department, window)
+    case.status, case.form, case.delivery_method = CaseStatus.SUBMITTED, form, app.delivery_method
+    case.promised_limit, case.legal_limit = target.promised_limit, target.legal_limit
+    case.visits_required = target.visits
+    case.idempotency_key, case.request_hash = key, fingerprint
+    case.submitted_at = now
+    case.save()
+    CaseItem.objects.bulk_create(
+        [
+            CaseItem(
+                case=case,
+                item=item,
+                item_code=item.code,
+                name=item.name,
+                department=item.department,
+                position=n,
+                promised_limit=as_working_days(item.promised_time_limit, item.promised_time_unit),
+                legal_limit=as_working_days(item.legal_time_limit, item.legal_time_unit),
+            )
+            for n, item in enumerate(target.items)
+        ]
+    )
+    _fetch_licences(case, applicant, principal, plan)
+    _store_materials(case, plan, now)
+    case.materials_submitted = sum(1 for p in plan if p.status == MaterialStatus.PROVIDED)
+    case.materials_exempted = sum(1 for p in plan if p.status == MaterialStatus.EXEMPT)
+    missing = sum(1 for p in plan if p.status == MaterialStatus.MISSING)
+    facts = {
+        "missing_materials": missing,
+        "applicant_kind": case.holder_kind,
+        "channel": case.channel,
+        "shop_area": form.get("shop_area") or 0,
+    }
+    wf = engine.start(
+        target.process_key,
+        {
+            "items": [i.code for i in target.items],
+            "facts": facts,
+            "supplement_due": _supplement_due(today).isoformat(),
+        },
+    )
+    case.pre_review = str(wf.data.get("pre_review", ""))[:12]
+    case.pre_review_reason = str(wf.data.get("pre_review_reason", ""))[:300]
+    case.workflow_state = engine.dump(wf)
+    case.process_ref, case.next_timer_at = wf.ref, wf.next_timer_at()
+    case.workflow_rev = 1
+    case.save()
+    event(
+        case,
+        EventKind.SUBMITTED,
+        principal=principal,
+        data={"channel": case.channel, "items": len(target.items)},
+        at=now,
+    )
+    if case.pre_review:
+        event(
+            case,
+            EventKind.PRE_REVIEWED,
+            message=case.pre_review_reason,
+            data={"result": case.pre_review},
+            public=False,
+            at=now,
+        )
+    sync_tasks(case, wf, now=now)
+    audit_case(
+        "case.submitted",
+        case,
+        principal,
+        target=target.code,
+        kind=target.kind,
+        channel=case.channel,
+        on_behalf=bool(window),
+    )
+    notify_applicant(case, "case.submitted", "submitted")
+    return case
+
+
+def _supplement_due(today: dt.date) -> dt.datetime:
+    """End of the last day to supplement (working days), as the process's timer date."""
+    from tongban.calendars.query import add_working_days
+
+    last = add_working_days(today, int(settings.TONGBAN_CASE_SUPPLEMENT_WORKING_DAYS))
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)
+    return timezone.make_aware(end)
+
+
+__all__ = [
+    "Applicant",
+    "Application",
+    "MaterialInput",
+    "TargetKind",
+    "applicant_of",
+    "delete_draft",
+    "save_draft",
+    "submit",
+    "walk_in_applicant",
+]

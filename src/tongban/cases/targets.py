@@ -1,0 +1,142 @@
+"""What a case applies for: one published item, or a published bundle with the applicant's situations.
+
+Both resolve to the same shape: the item versions, the merged materials (one per kind) and form fields
+(each asked once), the lead department and the process key. Forms, submission and the API use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from tongban.bundles.constants import BundleState
+from tongban.bundles.merge import MergedMaterial, merge_fields, merge_materials, selected_items
+from tongban.bundles.models import Bundle
+from tongban.cases.constants import TargetKind
+from tongban.items.models import FormField, Material, ServiceItem
+from tongban.items.timing import as_working_days
+from tongban.organizations.models import Department
+from tongban.utils.errors import DomainError, NotFound
+from tongban.workflows import engine
+
+
+@dataclass
+class Target:
+    kind: str
+    code: str
+    name: str
+    items: list[ServiceItem]
+    bundle: Bundle | None
+    situations: list[str]
+    lead_department: Department
+    materials: list[MergedMaterial]
+    fields: list[FormField]
+    process_key: str
+
+    @property
+    def promised_limit(self) -> int | None:
+        """Working days promised for the whole case: the longest item (departments work in parallel)."""
+        days = [as_working_days(i.promised_time_limit, i.promised_time_unit) for i in self.items]
+        known = [d for d in days if d is not None]
+        return max(known) if known else None
+
+    @property
+    def legal_limit(self) -> int | None:
+        days = [as_working_days(i.legal_time_limit, i.legal_time_unit) for i in self.items]
+        known = [d for d in days if d is not None]
+        return max(known) if known else None
+
+    @property
+    def visits(self) -> int:
+        return max((i.visits for i in self.items), default=0)
+
+    @property
+    def audience_legal(self) -> bool:
+        return any(i.for_legal_persons for i in self.items)
+
+    @property
+    def audience_natural(self) -> bool:
+        return any(i.for_natural_persons for i in self.items)
+
+
+def _item_queryset():  # type: ignore[no-untyped-def]
+    return (
+        ServiceItem.objects.published()
+        .select_related("department", "result_license_type")
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=Material.objects.select_related(
+                    "kind__license_type", "kind__data_resource__provider", "kind__issuing_department"
+                ),
+            ),
+            "form_fields",
+        )
+    )
+
+
+def resolve(kind: str, code: str, situations: Iterable[str] = ()) -> Target:
+    code = (code or "").strip()
+    if kind == TargetKind.ITEM:
+        item = _item_queryset().filter(code=code).first()
+        if item is None:
+            raise NotFound("item_not_found", _("There is no published item with this code."))
+        materials, _before = merge_materials([item])
+        fields, _fields_before = merge_fields([item])
+        return Target(
+            kind=TargetKind.ITEM,
+            code=item.code,
+            name=item.name,
+            items=[item],
+            bundle=None,
+            situations=[],
+            lead_department=item.department,
+            materials=materials,
+            fields=fields,
+            process_key=engine.process_key_for_item(item),
+        )
+    if kind == TargetKind.BUNDLE:
+        bundle = (
+            Bundle.objects.select_related("lead_department")
+            .filter(code=code, state=BundleState.PUBLISHED)
+            .first()
+        )
+        if bundle is None:
+            raise NotFound("bundle_not_found", _("There is no published bundle with this code."))
+        known = set(bundle.situations.values_list("code", flat=True))
+        chosen = sorted(set(situations))
+        unknown = [s for s in chosen if s not in known]
+        if unknown:
+            raise DomainError(
+                "situation_unknown",
+                _("This bundle has no situation %(codes)s.") % {"codes": ", ".join(unknown)},
+                field="situations",
+            )
+        items, missing = selected_items(bundle, chosen)
+        if missing:
+            # An entry without a published version cannot be processed: refuse rather than drop it.
+            raise DomainError(
+                "bundle_item_unavailable",
+                _("Part of this bundle is not available at the moment; please try again later."),
+                codes=missing,
+            )
+        by_code = {i.code: i for i in _item_queryset().filter(code__in=[i.code for i in items])}
+        items = [by_code[i.code] for i in items]
+        materials, _before = merge_materials(items)
+        fields, _fields_before = merge_fields(items)
+        return Target(
+            kind=TargetKind.BUNDLE,
+            code=bundle.code,
+            name=bundle.name,
+            items=items,
+            bundle=bundle,
+            situations=chosen,
+            lead_department=bundle.lead_department,
+            materials=materials,
+            fields=fields,
+            process_key=engine.process_key_for_bundle(bundle),
+        )
+    raise DomainError("target_kind_invalid", _("Apply for an item or a bundle."), field="target_kind")

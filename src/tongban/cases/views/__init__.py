@@ -1,0 +1,1 @@
+"""Server-rendered pages of cases (办件). ``applicant*`` modules: the applicant's own pages."""
