@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("accounts/", include("tongban.accounts.urls")),
+    path("workbench/cases/", include("tongban.cases.urls_workbench")),
     path("workbench/", include("tongban.workbench.urls")),
     path("o/", include("tongban.sso.urls")),
     path("licenses/", include("tongban.licenses.urls")),

@@ -114,10 +114,11 @@ def merge_fields(items: Iterable[ServiceItem]) -> tuple[list[FormField], int]:
     fields: dict[int, FormField] = {}
     fields_before = 0
     for item in items:
-        item_fields = list(item.form_fields.all())
+        item_fields = sorted(item.form_fields.all(), key=lambda f: f.pk)
         fields_before += len(item_fields)
-        fields.update({f.pk: f for f in item_fields})
-    return sorted(fields.values(), key=lambda f: f.key), fields_before
+        for f in item_fields:
+            fields.setdefault(f.pk, f)
+    return list(fields.values()), fields_before  # first-asked order: the first item's questions first
 
 
 def merge(bundle: Bundle, situations: Iterable[str] = ()) -> MergedGuide:

@@ -103,6 +103,9 @@ class Case(models.Model):
         choices=DeliveryMethod.choices,
         default=DeliveryMethod.ELECTRONIC,
     )
+    # A draft's attached uploads (material kind → upload id) and consents, so a draft resumes with its
+    # files on any device; empty once submitted (the materials are then CaseMaterial rows).
+    draft_materials = models.JSONField(default=dict, blank=True)
     pre_review = models.CharField(_("pre-review"), max_length=12, blank=True)
     pre_review_reason = models.CharField(_("pre-review finding"), max_length=300, blank=True)
     # --- process ---

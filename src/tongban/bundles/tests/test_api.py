@@ -112,7 +112,8 @@ def test_savings_match_merge_without_the_optional_item(client, restaurant):
     assert materials["sfz"]["exemption"]["basis"] == "city_issued"
     assert (materials["zlht"]["required"], materials["zlht"]["conditions"]) == (False, ["租赁场地的"])
     assert materials["pmt"]["required"] and not materials["pmt"]["exemption"]["exempt"]
-    assert [x["key"] for x in body["form_fields"]] == ["address", "area", "company_name", "uscc"]
+    # each field once, in the order first asked
+    assert [x["key"] for x in body["form_fields"]] == ["company_name", "uscc", "address", "area"]
     assert body["fees"] == {"items": [], "fixed_total_cents": 0, "fixed_total_yuan": 0.0}
 
 

@@ -38,6 +38,7 @@ from tongban.cases.models import Case, CaseItem, CaseMaterial, Upload
 from tongban.cases.services.common import audit_case, event, notify_applicant
 from tongban.cases.services.routing import sync_tasks
 from tongban.cases.targets import Target, resolve
+from tongban.items.constants import OnlineDepth
 from tongban.items.timing import as_working_days
 from tongban.licenses.constants import HolderCodeType
 from tongban.licenses.constants import HolderKind as LicenseHolderKind
@@ -68,15 +69,22 @@ class Application:
     consents: list[str] = field(default_factory=list)  # material kind or licence type codes
     delivery_method: str = DeliveryMethod.ELECTRONIC
 
-    def fingerprint(self) -> str:
-        """Hash of the request, to tell a retry from a different request reusing a key."""
+    def fingerprint(self, contents: dict[str, str] | None = None) -> str:
+        """Hash of the request, to tell a retry from a different request reusing a key.
+
+        Files count by content (``contents``: upload id → SHA-256), so a retry that uploaded the same
+        file again is still the same request.
+        """
+        contents = contents or {}
         body = json.dumps(
             {
                 "k": self.target_kind,
                 "c": self.target_code,
                 "f": self.form,
                 "s": sorted(self.situations),
-                "m": sorted((m.kind, m.upload, m.presentation) for m in self.materials),
+                "m": sorted(
+                    (m.kind, contents.get(m.upload, m.upload), m.presentation) for m in self.materials
+                ),
                 "x": sorted(self.consents),
                 "d": self.delivery_method,
             },
@@ -141,6 +149,20 @@ def _check_audience(target: Target, applicant: Applicant) -> None:
         raise DomainError("target_not_for_individuals", _("Apply for this service on behalf of a business."))
 
 
+def _check_online(target: Target) -> None:
+    """Online applications need online depth III (网上申请) for every item; else a window registers it."""
+    offline = [i.name for i in target.items if i.online_depth < OnlineDepth.SUBMISSION]
+    if offline:
+        raise DomainError(
+            "target_not_online",
+            _(
+                "These services cannot be applied for online yet: %(names)s. A service window can register "
+                "the application for you."
+            )
+            % {"names": "、".join(offline)},
+        )
+
+
 def _front_desk(lead: Department, registered_by: Principal | None) -> Department:
     if registered_by is not None and registered_by.staff is not None:
         return registered_by.staff.department
@@ -157,12 +179,18 @@ def save_draft(principal: Principal, app: Application, *, draft: Case | None = N
     target = resolve(app.target_kind, app.target_code, app.situations)
     schema = forms_schema.form_schema(target.fields)
     form = forms_schema.partial_validate(schema, app.form)
+    known = {m.kind.code for m in target.materials}
+    uploads = _uploads(applicant.user, [m for m in app.materials if m.kind in known])
+    kept = {
+        "uploads": {m.kind: m.upload for m in app.materials if m.upload in uploads},
+        "consents": sorted(set(app.consents)),
+    }
     if draft is not None:
         if draft.status != CaseStatus.DRAFT or draft.applicant_id != applicant.user.pk:
             raise NotFound()
         draft.target_kind, draft.target_code, draft.target_name = target.kind, target.code, target.name
         draft.bundle, draft.situations, draft.form = target.bundle, target.situations, form
-        draft.delivery_method = app.delivery_method
+        draft.delivery_method, draft.draft_materials = app.delivery_method, kept
         draft.save()
         return draft
     holder = applicant.holder
@@ -182,6 +210,7 @@ def save_draft(principal: Principal, app: Application, *, draft: Case | None = N
         front_desk=_front_desk(target.lead_department, None),
         form=form,
         delivery_method=app.delivery_method,
+        draft_materials=kept,
     )
 
 
@@ -432,7 +461,12 @@ def submit(
         if not principal.is_staff_member:
             raise Forbidden("staff_only", _("Only staff register cases for walk-in applicants."))
         applicant, window = walk_in, principal
-    fingerprint = app.fingerprint()
+    owner = window.user if window is not None and window.user is not None else applicant.user
+    uids = _valid_uuids([m.upload for m in app.materials if m.upload])
+    contents = {
+        str(u): h for u, h in Upload.objects.filter(uid__in=uids, owner=owner).values_list("uid", "sha256")
+    }
+    fingerprint = app.fingerprint(contents)
     if key:
         existing = Case.objects.filter(applicant=applicant.user, idempotency_key=key).first()
         if existing is not None:
@@ -470,6 +504,8 @@ def _submit(
 ) -> Case:
     target = resolve(app.target_kind, app.target_code, app.situations)
     _check_audience(target, applicant)
+    if window is None:
+        _check_online(target)
     if app.delivery_method not in DeliveryMethod.values:
         raise DomainError(
             "delivery_method_invalid", _("Choose how results are delivered."), field="delivery_method"
@@ -504,6 +540,7 @@ def _submit(
     case.lead_department = target.lead_department
     case.front_desk = _front_desk(target.lead_department, window)
     case.status, case.form, case.delivery_method = CaseStatus.SUBMITTED, form, app.delivery_method
+    case.draft_materials = {}
     case.promised_limit, case.legal_limit = target.promised_limit, target.legal_limit
     case.visits_required = target.visits
     case.idempotency_key, case.request_hash = key, fingerprint

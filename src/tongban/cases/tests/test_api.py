@@ -66,8 +66,8 @@ def test_apply_follow_and_idempotent_retry(holder: Client) -> None:
     assert first.status_code == 201, first.content
     case_no = first.json()["case_no"]
     assert first.json()["status"] == "submitted"
-    again = _apply(holder)  # same key, but a new upload: a different request, refused
-    assert again.status_code == 409 and again.json()["code"] == "idempotency_key_reused"
+    again = _apply(holder)  # a retry that uploaded the same file again: the same request, the same case
+    assert again.status_code == 200 and again.json()["case_no"] == case_no
     detail = holder.get(f"/api/v1/cases/{case_no}")
     assert detail.status_code == 200
     body = detail.json()

@@ -247,3 +247,29 @@ def test_staff_on_behalf_records_who_acted(
     assert case.channel == "window" and case.registered_by == people["clerk"]
     assert case.applicant == citizen and case.acting_for == enterprise
     assert case.front_desk == people["clerk"].staff.department
+
+
+def test_items_not_offered_online_are_refused_online_but_a_window_may_register_them(
+    applicant: Principal,
+    people: dict[str, User],
+    restaurant_app: Callable[..., Application],
+    catalogue: World,
+    enterprise: Any,
+    upload: Callable[..., Any],
+) -> None:
+    from tongban.accounts.services import find_person_by_id_number
+    from tongban.cases.services.submission import walk_in_applicant
+    from tongban.conftest import CITIZEN_ID_NUMBER
+
+    catalogue.item_tax.online_depth = 2  # II: forms online, application at the window
+    catalogue.item_tax.save(update_fields=["online_depth"])
+    with pytest.raises(Exception) as exc:
+        submit(applicant, restaurant_app())
+    assert getattr(exc.value, "code", "") == "target_not_online"
+    assert not Case.objects.exists()
+    clerk = as_principal(people["clerk"])
+    person = find_person_by_id_number(CITIZEN_ID_NUMBER)
+    assert person is not None
+    app = restaurant_app(materials=[MaterialInput("premises_proof", str(upload(who=clerk).uid))])
+    case = submit(clerk, app, walk_in=walk_in_applicant(person, enterprise))
+    assert case.channel == "window" and case.status == CaseStatus.SUBMITTED

@@ -252,7 +252,9 @@ def test_draft_is_saved_resumed_and_submitted(enterprise_client: Client) -> None
         'data-testid="draft-badge"' in html and 'name="f_company_name" value="上海测试餐饮有限公司"' in html
     )
     kept = KEPT_UPLOAD.search(html)
-    assert kept, "the file uploaded with the draft is still attached in this session"
+    assert kept, "the file uploaded with the draft is still attached"
+    # ... also in a new session (another device): the draft itself keeps its files
+    assert draft.draft_materials["uploads"]["premises_proof"] == kept.group(1)
     key = KEY_IN_PAGE.search(html)
     assert key
 

@@ -51,10 +51,6 @@ LIGHT_CLASSES = {
     Light.SUSPENDED: "badge-info",
     Light.NONE: "",
 }
-# Uploads and consents of a draft, kept in the session: a draft stores only the answers (see the module
-# doc of ``services.submission``), so files come back while the session lasts.
-DRAFT_SESSION_KEY = "tb_case_drafts"
-DRAFTS_REMEMBERED = 20
 
 
 def applicant_page(view: View) -> View:
@@ -101,29 +97,12 @@ class FormState:
     errors: forms.Errors = field(default_factory=forms.Errors)
 
 
-def _remembered(request: HttpRequest, draft: Case) -> dict[str, Any]:
-    return dict(request.session.get(DRAFT_SESSION_KEY, {}).get(str(draft.uid), {}))
-
-
-def _remember(request: HttpRequest, draft: Case, uploads: dict[str, str], consents: set[str]) -> None:
-    stored = dict(request.session.get(DRAFT_SESSION_KEY, {}))
-    stored.pop(str(draft.uid), None)
-    stored[str(draft.uid)] = {"uploads": uploads, "consents": sorted(consents)}
-    request.session[DRAFT_SESSION_KEY] = dict(list(stored.items())[-DRAFTS_REMEMBERED:])
-
-
-def _forget(request: HttpRequest, draft: Case | None) -> None:
-    stored = dict(request.session.get(DRAFT_SESSION_KEY, {}))
-    if draft is not None and stored.pop(str(draft.uid), None) is not None:
-        request.session[DRAFT_SESSION_KEY] = stored
-
-
 def _initial(principal: Principal, target: Target, draft: Case | None, request: HttpRequest) -> FormState:
     values = {k: forms.as_text(v) for k, v in prefill.prefill(target.fields, principal).items()}
     if draft is None:
         return FormState(values)
     values.update({k: forms.as_text(v) for k, v in draft.form.items()})
-    memory = _remembered(request, draft)
+    memory = draft.draft_materials or {}  # the draft's files and consents, kept with the draft
     consents = memory.get("consents")
     return FormState(
         values,
@@ -317,10 +296,8 @@ def _post(
         errors.add(exc, fields=[*keys, "delivery_method"], materials=codes)
         return _render_form(request, principal, applicant, target, state, draft=draft, status=exc.status)
     if action == "draft":
-        _remember(request, saved, uploads, consents)
         messages.success(request, _("Your draft was saved. Continue it any time from My cases."))
         return redirect("cases:draft", uid=saved.uid)
-    _forget(request, draft)
     messages.success(
         request, _("Your application was submitted. Case number: %(case_no)s") % {"case_no": case.case_no}
     )
@@ -371,7 +348,6 @@ def draft_delete(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     if found is None:
         raise NotFound()
     submission.delete_draft(p, found)
-    _forget(request, found)
     messages.success(request, _("The draft was deleted."))
     return redirect("cases:mine")
 

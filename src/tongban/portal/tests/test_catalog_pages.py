@@ -437,7 +437,7 @@ def test_bundle_savings_equal_the_merged_guide(client: Client, catalogue: Catalo
     assert text_of(html, "lead-department") == "市场监管局"
     assert text_of(html, "bundle-fees-free").startswith("免费")
     fields = text_of(html, "bundle-fields")
-    assert fields.split() == ["address", "area", "company_name", "uscc"]
+    assert fields.split() == ["company_name", "uscc", "address", "area"]
     assert 'data-testid="nav-bundles" aria-current="true"' in html
 
 

@@ -22,7 +22,12 @@ MO_PATH = PO_PATH.with_suffix(".mo")
 CJK = re.compile(r"[\u3400-\u9fff]")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\{\s*\w+\s*\}\}")
 # Translations that rightly contain no Chinese character.
-NOT_CHINESE = {"RSA with SHA-2 256", "%(title)s: %(reason)s"}  # no words of their own
+NOT_CHINESE = {
+    "RSA with SHA-2 256",
+    "%(title)s: %(reason)s",
+    "%(reason)s (%(basis)s)",
+    "%(reason)s: %(text)s",
+}
 
 
 @dataclass
