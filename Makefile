@@ -100,6 +100,10 @@ bench-search: venv ## search: accuracy on the evaluation set, engine vs BM25, 20
 bench-licenses: venv ## licences: import rate, wallet look-ups, verification, 1M rows (BENCH_ARGS="--count 10000000")
 	nice $(PY) -m bench.licenses $(BENCH_ARGS)
 
+.PHONY: bench-cases
+bench-cases: venv ## cases: submissions/s (API, service layer), workflow step cost, profile (BENCH_ARGS="--bundles 1000")
+	nice $(PY) -m bench.cases $(BENCH_ARGS)
+
 # --- Maintenance ----------------------------------------------------------------------------------
 
 fmt: venv ## ruff check --fix + ruff format (rewrites files)

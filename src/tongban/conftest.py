@@ -168,6 +168,26 @@ def staff_totp(db: None) -> Callable[[User], Callable[[], str]]:
     return enrol
 
 
+@pytest.fixture
+def staff_browser(staff_totp: Callable[[User], Callable[[], str]]) -> Callable[[User], Any]:
+    """``staff_browser(user)``: a test client signed in as ``user`` with the second factor passed (as the
+    OTP page would leave the session)."""
+    from django.test import Client
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    def sign_in(user: User) -> Client:
+        code = staff_totp(user)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = code.device.persistent_id  # type: ignore[attr-defined]
+        session.save()
+        return client
+
+    return sign_in
+
+
 @pytest.fixture(autouse=True)
 def _fresh_search_index() -> Iterator[None]:
     """Each test searches its own data: the in-memory index is per process and is otherwise rebuilt only
@@ -182,11 +202,17 @@ def _fresh_search_index() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_license_caches() -> Iterator[None]:
     """The platform operator's code is cached per process; each test database may define another."""
+    from tongban.cases import targets
+    from tongban.cases.services import submission
     from tongban.licenses import signing
 
     signing.forget_cached_codes()
+    targets.clear_cache()  # resolved applications and the front desk belong to one test database
+    submission._DESK.clear()
     yield
     signing.forget_cached_codes()
+    targets.clear_cache()
+    submission._DESK.clear()
 
 
 # --- Browser tests (pytest-playwright's ``page``) ------------------------------------------------------

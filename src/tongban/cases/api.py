@@ -78,17 +78,10 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
     p.require_scope("cases:write")
     key = request.headers.get("Idempotency-Key", "")
     app = _application(payload)
-    before = None
-    if key and p.user is not None:
-        from tongban.cases.models import Case
-
-        before = (
-            Case.objects.filter(applicant=p.user, idempotency_key=key.strip()[:100])
-            .values_list("pk", flat=True)
-            .first()
-        )
+    before = submission.by_idempotency_key(p.user, key) if p.user is not None else None
     case = submission.submit(p, app, idempotency_key=key)
-    return Status(200 if before == case.pk else 201, presenters.case_summary(case))
+    replay = before is not None and before.pk == case.pk
+    return Status(200 if replay else 201, presenters.case_summary(case))
 
 
 @router.get("/me/cases", response=list[CaseOut], summary="My cases")

@@ -29,6 +29,7 @@ from tongban.cases.constants import (
     TaskStatus,
 )
 from tongban.utils.crypto import EncryptedJSONField, EncryptedTextField
+from tongban.utils.fields import CompressedTextField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -110,7 +111,7 @@ class Case(models.Model):
     pre_review_reason = models.CharField(_("pre-review finding"), max_length=300, blank=True)
     # --- process ---
     process_ref = models.CharField(max_length=120, blank=True)
-    workflow_state = models.TextField(blank=True)
+    workflow_state = CompressedTextField(blank=True)
     workflow_rev = models.PositiveIntegerField(default=0)
     next_timer_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # --- clock (working days; see cases.clocks) ---

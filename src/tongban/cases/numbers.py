@@ -41,9 +41,12 @@ def is_valid(case_no: str) -> bool:
 
 def next_case_no(day: dt.date) -> str:
     """The next number of ``day``. Call inside the transaction that stores the case."""
-    with transaction.atomic():
-        CaseCounter.objects.get_or_create(day=day)
-        CaseCounter.objects.filter(day=day).update(last=F("last") + 1)
+    with transaction.atomic(savepoint=False):
+        if not CaseCounter.objects.filter(day=day).update(last=F("last") + 1):
+            CaseCounter.objects.get_or_create(
+                day=day
+            )  # the day's first case (a race is settled by the unique day)
+            CaseCounter.objects.filter(day=day).update(last=F("last") + 1)
         serial = CaseCounter.objects.filter(day=day).values_list("last", flat=True).get()
     prefix = str(settings.TONGBAN_CASE_NUMBER_PREFIX)
     body = f"{prefix}{day:%Y%m%d}{serial:06d}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import User
@@ -32,29 +32,45 @@ def notify(
     unknown = set(channels) - set(Channel.values)
     if unknown:
         raise ValueError(f"unknown notification channel {sorted(unknown)}")
-    created = []
-    for channel in channels:
-        if channel != Channel.INBOX and not _has_address(recipient, channel):
-            continue  # nowhere to send it on this channel
-        try:
-            with transaction.atomic():
-                note = Notification.objects.create(
-                    recipient=recipient,
-                    channel=channel,
-                    template=template,
-                    params=params,
-                    idempotency_key=f"{key}:{channel}"[:120],
-                    # The message centre needs no provider: it is delivered by being stored.
-                    status=Status.SENT if channel == Channel.INBOX else Status.QUEUED,
-                    sent_at=timezone.now() if channel == Channel.INBOX else None,
-                )
-        except IntegrityError:
-            continue  # already queued by an earlier attempt of the same request
-        created.append(note)
-        if channel != Channel.INBOX:
-            from tongban.notifications.tasks import deliver
+    wanted = [c for c in dict.fromkeys(channels) if c == Channel.INBOX or _has_address(recipient, c)]
+    keys = {f"{key}:{channel}"[:120]: channel for channel in wanted}
+    # Same key twice means the same message: a retried request does not queue it again. The unique key
+    # also settles two concurrent attempts (the loser's rows are ignored), without a savepoint each.
+    existing = set(
+        Notification.objects.filter(idempotency_key__in=list(keys)).values_list("idempotency_key", flat=True)
+    )
+    now = timezone.now()
+    fresh = [
+        Notification(
+            recipient=recipient,
+            channel=channel,
+            template=template,
+            params=params,
+            idempotency_key=idem,
+            # The message centre needs no provider: it is delivered by being stored.
+            status=Status.SENT if channel == Channel.INBOX else Status.QUEUED,
+            sent_at=now if channel == Channel.INBOX else None,
+        )
+        for idem, channel in keys.items()
+        if idem not in existing
+    ]
+    if not fresh:
+        return []
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    # By key alone (its unique index); the recipient and time are checked here, as naming them lets
+    # SQLite walk the recipient's whole message history instead.
+    created = [
+        n
+        for n in Notification.objects.filter(idempotency_key__in=[n.idempotency_key for n in fresh]).order_by(
+            "pk"
+        )
+        if n.recipient_id == recipient.pk and n.created_at >= now
+    ]
+    from tongban.notifications.tasks import deliver_all
 
-            transaction.on_commit(partial(deliver.enqueue, note.pk))
+    outgoing = [note.pk for note in created if note.channel != Channel.INBOX]
+    if outgoing:  # one worker task for the message's channels: one queue row, not one per channel
+        transaction.on_commit(partial(deliver_all.enqueue, outgoing))
     return created
 
 

@@ -28,6 +28,13 @@ def deliver(notification_id: int) -> str:
 
 
 @task()
+def deliver_all(notification_ids: list[int]) -> list[str]:
+    """Send the queued notifications of one event (SMS and e-mail of a message) in one worker task;
+    each is sent (and retried) on its own, exactly as ``deliver`` does."""
+    return [_deliver(pk) for pk in notification_ids]
+
+
+@task()
 def deliver_sms(notification_id: int) -> str:
     """The former SMS-only task. Kept because rows already in the database queue name it."""
     return _deliver(notification_id)

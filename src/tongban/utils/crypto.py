@@ -191,6 +191,8 @@ class EncryptedJSONField(EncryptedTextField):
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
+        if self.has_default() and value == self.get_default():
+            return ""  # read back as the default; nothing to protect, so nothing to encrypt
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return encrypt(text, context=self._context())
 

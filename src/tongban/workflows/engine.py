@@ -122,13 +122,44 @@ def _spec(ref: str, bpmn: str, dmns: list[str]) -> tuple[Any, dict[str, Any]]:
     return cached
 
 
+# Resolved definitions by (key, published row, bundle entries): every case start needs one, and finding
+# it reads the shipped files or generates the bundle process.
+_RESOLVED: dict[tuple[Any, ...], tuple[str, str, list[str]]] = {}
+
+
 def resolve(process_key: str) -> tuple[str, str, list[str]]:
     """(ref, bpmn, dmns) for a key: the published definition, else the shipped file, else (for
     ``bundle_<code>``) the process generated from the bundle's items."""
+    from tongban.bundles.models import BundleItem
     from tongban.workflows.models import ProcessDefinition  # engine is imported while apps load
 
     if not library.KEY_RE.match(process_key or ""):
         raise _not_found(process_key)
+    published = (
+        ProcessDefinition.objects.filter(key=process_key, state=DefinitionState.PUBLISHED)
+        .values_list("pk", "version", "checksum")
+        .first()
+    )
+    entries: tuple[str, ...] = ()
+    if published is None and process_key.startswith("bundle_"):
+        entries = tuple(
+            BundleItem.objects.filter(bundle__code=process_key.removeprefix("bundle_"))
+            .order_by("order", "pk")
+            .values_list("item_code", flat=True)
+        )
+    cache_key = (process_key, published, entries)
+    hit = _RESOLVED.get(cache_key)
+    if hit is None:
+        hit = _resolve(process_key)
+        if len(_RESOLVED) >= MAX_CACHED_SPECS:
+            _RESOLVED.clear()
+        _RESOLVED[cache_key] = hit
+    return hit
+
+
+def _resolve(process_key: str) -> tuple[str, str, list[str]]:
+    from tongban.workflows.models import ProcessDefinition
+
     row = (
         ProcessDefinition.objects.filter(key=process_key, state=DefinitionState.PUBLISHED)
         .only("key", "version", "bpmn", "dmn")
@@ -352,10 +383,15 @@ class Workflow:
             ) from exc
 
 
-def start(process_key: str, data: dict[str, Any]) -> Workflow:
-    """A new process for ``process_key`` with start ``data``, run up to its first user task(s)."""
+def start(
+    process_key: str, data: dict[str, Any], *, definition: tuple[str, str, list[str]] | None = None
+) -> Workflow:
+    """A new process for ``process_key`` with start ``data``, run up to its first user task(s).
+
+    ``definition``: the key's ``resolve()`` result when the caller already holds it (a cached one).
+    """
     _check_data(data)
-    ref, bpmn, dmns = resolve(process_key)
+    ref, bpmn, dmns = definition if definition is not None else resolve(process_key)
     spec, subprocess_specs = _spec(ref, bpmn, dmns)
     wf = Workflow(BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE), ref)
     initial = {"items": [], "facts": {}, **copy.deepcopy(data)}

@@ -100,3 +100,35 @@ def test_postgresql_trigger_blocks_raw_updates():
     _fill(1)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
         cur.execute("UPDATE audits_auditevent SET event = 'x'")
+
+
+def test_batched_events_join_the_chain_together_and_verify(capsys):
+    from django.db import transaction
+
+    from tongban.audits.services import batched
+
+    first = _fill(1)[0]
+    user = UserFactory()
+    with transaction.atomic(), batched():
+        for i in range(3):
+            assert record("batched.event", principal=Principal(user=user), summary={"i": i}) is None
+        assert AuditEvent.objects.count() == 1  # written when the block ends
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.seq for e in events] == [1, 2, 3, 4]
+    assert [e.summary.get("i") for e in events[1:]] == [0, 1, 2]
+    assert events[1].prev_hash == first.hash
+    call_command("verify_audit")
+    assert "4 events verified" in capsys.readouterr().out
+
+
+def test_a_failed_batch_writes_nothing():
+    from django.db import transaction
+
+    from tongban.audits.services import batched
+
+    user = UserFactory()
+    with pytest.raises(RuntimeError), transaction.atomic(), batched():
+        record("never.stored", principal=Principal(user=user))
+        raise RuntimeError("rolled back")
+    assert not AuditEvent.objects.filter(event="never.stored").exists()
+    assert record("after.failure", principal=Principal(user=user)).seq == 1

@@ -42,8 +42,10 @@ def event(
     data: dict[str, Any] | None = None,
     public: bool = True,
     at: dt.datetime | None = None,
+    save: bool = True,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    """A timeline entry (stored unless ``save`` is False: the caller then stores several at once)."""
+    ev = CaseEvent(
         case=case,
         at=at or timezone.now(),
         kind=kind,
@@ -55,6 +57,9 @@ def event(
         data=data or {},
         public=public,
     )
+    if save:
+        ev.save()
+    return ev
 
 
 def audit_case(event_name: str, case: Case, principal: Principal | None, **summary: Any) -> None:

@@ -86,20 +86,31 @@ def _limit_for(kind: str, case_item: CaseItem | None) -> int | None:
     return case_item.promised_limit if case_item else None
 
 
-def sync_tasks(case: Case, wf: engine.Workflow, *, now: dt.datetime | None = None) -> list[Task]:
-    """Create a Task for each newly ready user task; cancel open ones the process no longer offers."""
+def sync_tasks(
+    case: Case,
+    wf: engine.Workflow,
+    *,
+    now: dt.datetime | None = None,
+    new_case: list[CaseItem] | None = None,
+) -> list[Task]:
+    """Create a Task for each newly ready user task; cancel open ones the process no longer offers.
+
+    ``new_case``: the items of a case just created (it has no tasks yet: nothing to compare with).
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     ready = wf.ready_user_tasks()
     ready_ids = {u.id for u in ready}
-    live = {t.spiff_id: t for t in case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.WAITING])}
-    for spiff_id, task in live.items():
-        if spiff_id not in ready_ids:
-            task.status = TaskStatus.CANCELLED
-            task.completed_at = now
-            task.save(update_fields=["status", "completed_at"])
-    known = set(case.tasks.filter(spiff_id__in=ready_ids).values_list("spiff_id", flat=True))
-    items = {ci.item_code: ci for ci in case.items.all()}
+    known: set[str] = set()
+    if new_case is None:
+        live = {t.spiff_id: t for t in case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.WAITING])}
+        for spiff_id, task in live.items():
+            if spiff_id not in ready_ids:
+                task.status = TaskStatus.CANCELLED
+                task.completed_at = now
+                task.save(update_fields=["status", "completed_at"])
+        known = set(case.tasks.filter(spiff_id__in=ready_ids).values_list("spiff_id", flat=True))
+    items = {ci.item_code: ci for ci in (new_case if new_case is not None else case.items.all())}
     only_item = next(iter(items.values())) if len(items) == 1 else None
     created = []
     for u in ready:
@@ -114,7 +125,7 @@ def sync_tasks(case: Case, wf: engine.Workflow, *, now: dt.datetime | None = Non
             suspended = case.suspended_days + case.extended_days
         else:
             started_on, limit, suspended = today, _limit_for(u.kind, case_item), 0
-        task = Task.objects.create(
+        task = Task(
             case=case,
             case_item=case_item,
             spiff_id=u.id,
@@ -129,7 +140,7 @@ def sync_tasks(case: Case, wf: engine.Workflow, *, now: dt.datetime | None = Non
             suspended_days=suspended,
         )
         task.due_on = clocks.due_on(task_clock(task))
-        task.save(update_fields=["due_on"])
+        task.save()
         event(
             case,
             EventKind.TASK_OPENED,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from tongban.accounts.constants import RepresentationScope
 from tongban.accounts.models import LegalPerson, NaturalPerson, User
 from tongban.accounts.principal import Principal
+from tongban.audits import services as audit
 from tongban.bundles.merge import MergedMaterial
 from tongban.cases import forms_schema, numbers
 from tongban.cases.constants import (
@@ -34,7 +36,7 @@ from tongban.cases.constants import (
     MaterialStatus,
     TargetKind,
 )
-from tongban.cases.models import Case, CaseItem, CaseMaterial, Upload
+from tongban.cases.models import Case, CaseEvent, CaseItem, CaseMaterial, Upload
 from tongban.cases.services.common import audit_case, event, notify_applicant
 from tongban.cases.services.routing import sync_tasks
 from tongban.cases.targets import Target, resolve
@@ -163,11 +165,19 @@ def _check_online(target: Target) -> None:
         )
 
 
+# The unified front desk, looked up once a minute rather than on every submission.
+_DESK: dict[str, tuple[float, Department | None]] = {}
+DESK_SECONDS = 60
+
+
 def _front_desk(lead: Department, registered_by: Principal | None) -> Department:
     if registered_by is not None and registered_by.staff is not None:
         return registered_by.staff.department
-    desk = Department.objects.filter(slug=settings.TONGBAN_CASE_FRONT_DESK, is_active=True).first()
-    return desk or lead  # no unified front desk configured: the lead department accepts
+    slug, now = settings.TONGBAN_CASE_FRONT_DESK, time.monotonic()
+    cached = _DESK.get(slug)
+    if cached is None or now - cached[0] > DESK_SECONDS:
+        cached = _DESK[slug] = (now, Department.objects.filter(slug=slug, is_active=True).first())
+    return cached[1] or lead  # no unified front desk configured: the lead department accepts
 
 
 # --- drafts ---------------------------------------------------------------------------------------
@@ -230,7 +240,10 @@ def _consented(m: MergedMaterial, consents: set[str]) -> bool:
 
 def _uploads(principal_user: User, inputs: Sequence[MaterialInput]) -> dict[str, Upload]:
     uids = [m.upload for m in inputs if m.upload]
-    found = {str(u.uid): u for u in Upload.objects.filter(uid__in=_valid_uuids(uids), owner=principal_user)}
+    # By id alone (its unique index), then the owner: naming the owner too lets SQLite walk every upload
+    # of a busy applicant through the owner index instead.
+    rows = Upload.objects.filter(uid__in=_valid_uuids(uids))
+    found = {str(u.uid): u for u in rows if u.owner_id == principal_user.pk}
     missing = [uid for uid in uids if uid not in found]
     if missing:
         raise DomainError("upload_not_found", _("An uploaded file was not found; upload it again."))
@@ -351,28 +364,26 @@ def _fetch_licences(case: Case, applicant: Applicant, principal: Principal, plan
                 user=principal.user, token_scopes=principal.token_scopes, channel=principal.channel
             )
         holder = applicant.person_holder if as_person else applicant.holder
+        purpose = _("Application %(case_no)s") % {"case_no": case.case_no}
         if principal.is_staff_member:
-            reuse.record_in_person_consent(
+            consent = reuse.record_in_person_consent(
                 principal,
                 holder=holder,
                 acting_for=applicant.acting_for if not as_person else None,
                 case_reference=case.case_no or "",
                 license_types=types,
-                purpose=_("Application %(case_no)s") % {"case_no": case.case_no},
+                purpose=purpose,
             )
         else:
-            reuse.grant_consent(
-                grantor,
-                case_reference=case.case_no or "",
-                license_types=types,
-                purpose=_("Application %(case_no)s") % {"case_no": case.case_no},
+            consent = reuse.grant_consent(
+                grantor, case_reference=case.case_no or "", license_types=types, purpose=purpose
             )
         fetched = {
             r.license_type: r
-            for r in reuse.fetch_for_case(
+            for r in reuse.fetch_under_consent(
+                consent,
                 holder=holder,
                 license_types=types,
-                case_reference=case.case_no or "",
                 department=case.lead_department,
                 purpose=_("Exempt material of application %(case_no)s") % {"case_no": case.case_no},
                 system=SYSTEM_NAME,
@@ -462,24 +473,39 @@ def submit(
             raise Forbidden("staff_only", _("Only staff register cases for walk-in applicants."))
         applicant, window = walk_in, principal
     owner = window.user if window is not None and window.user is not None else applicant.user
-    uids = _valid_uuids([m.upload for m in app.materials if m.upload])
-    contents = {
-        str(u): h for u, h in Upload.objects.filter(uid__in=uids, owner=owner).values_list("uid", "sha256")
-    }
-    fingerprint = app.fingerprint(contents)
+    uploads = _uploads(owner, app.materials)
+    fingerprint = app.fingerprint({uid: u.sha256 for uid, u in uploads.items()})
     if key:
-        existing = Case.objects.filter(applicant=applicant.user, idempotency_key=key).first()
+        existing = by_idempotency_key(applicant.user, key)
         if existing is not None:
             return _replay(existing, fingerprint)
+    prepared = _prepare(applicant, app, window, uploads)
     try:
-        with transaction.atomic():
-            return _submit(principal, applicant, app, window, key, fingerprint, draft, now)
+        # One transaction; its audit events (consents, licence fetches, the submission) join the chain
+        # together at the end of it.
+        with transaction.atomic(), audit.batched():
+            return _submit(principal, applicant, app, window, key, fingerprint, draft, now, prepared)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its case.
-        existing = Case.objects.filter(applicant=applicant.user, idempotency_key=key).first() if key else None
+        existing = by_idempotency_key(applicant.user, key) if key else None
         if existing is None:
             raise
         return _replay(existing, fingerprint)
+
+
+def by_idempotency_key(user: User, key: str) -> Case | None:
+    """The case ``user`` submitted with ``key``. Naming the partial unique index's condition lets
+    SQLite use that index instead of reading every case of the applicant."""
+    key = (key or "").strip()[:100]
+    if not key:
+        return None
+    pk = (
+        Case.objects.exclude(idempotency_key="")
+        .filter(applicant=user, idempotency_key=key)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return Case.objects.get(pk=pk) if pk is not None else None
 
 
 def _replay(existing: Case, fingerprint: str) -> Case:
@@ -492,16 +518,40 @@ def _replay(existing: Case, fingerprint: str) -> Case:
     return existing
 
 
-def _submit(
-    principal: Principal,
-    applicant: Applicant,
-    app: Application,
-    window: Principal | None,
-    key: str,
-    fingerprint: str,
-    draft: Case | None,
-    now: dt.datetime,
-) -> Case:
+@dataclass
+class _Prepared:
+    """What a submission decided before it writes: all of it read-only work, done outside the write
+    transaction so that concurrent submissions hold the database's write lock only briefly."""
+
+    target: Target
+    form: dict[str, Any]
+    plan: list[_Planned]
+    facts: dict[str, Any]
+    wf: engine.Workflow
+    state: str  # the process serialised, ready to store
+
+
+def _facts(plan: list[_Planned], holder_kind: str, channel: str, form: dict[str, Any]) -> dict[str, Any]:
+    """The non-personal facts the process's pre-review rules (DMN) decide on."""
+    return {
+        "missing_materials": sum(1 for p in plan if p.status == MaterialStatus.MISSING),
+        "applicant_kind": holder_kind,
+        "channel": channel,
+        "shop_area": form.get("shop_area") or 0,
+    }
+
+
+def _start(target: Target, facts: dict[str, Any]) -> engine.Workflow:
+    return engine.start(
+        target.process_key,
+        {"items": [i.code for i in target.items], "facts": facts},
+        definition=target.definition,
+    )
+
+
+def _prepare(
+    applicant: Applicant, app: Application, window: Principal | None, uploads: dict[str, Upload]
+) -> _Prepared:
     target = resolve(app.target_kind, app.target_code, app.situations)
     _check_audience(target, applicant)
     if window is None:
@@ -511,8 +561,9 @@ def _submit(
             "delivery_method_invalid", _("Choose how results are delivered."), field="delivery_method"
         )
     schema = forms_schema.form_schema(target.fields)
-    uploads = _uploads(window.user if window and window.user else applicant.user, app.materials)
     problems: list[DomainError] = []  # form and materials answered together: one reply, every issue
+    form: dict[str, Any] = {}
+    plan: list[_Planned] = []
     try:
         form = forms_schema.validate_form(schema, app.form)
     except ValidationFailed as exc:
@@ -523,6 +574,26 @@ def _submit(
         problems += exc.errors
     if problems:
         raise ValidationFailed(problems)
+    holder_kind = HolderKind.LEGAL if applicant.acting_for else HolderKind.NATURAL
+    facts = _facts(plan, holder_kind, Channel.WINDOW if window else Channel.ONLINE, form)
+    # The process runs up to its first task now; it is stored with the case (restarted in the rare case
+    # a licence turns out missing from the library and the facts change).
+    wf = _start(target, facts)
+    return _Prepared(target, form, plan, facts, wf, engine.dump(wf))
+
+
+def _submit(
+    principal: Principal,
+    applicant: Applicant,
+    app: Application,
+    window: Principal | None,
+    key: str,
+    fingerprint: str,
+    draft: Case | None,
+    now: dt.datetime,
+    prepared: _Prepared,
+) -> Case:
+    target, form, plan = prepared.target, prepared.form, prepared.plan
     holder = applicant.holder
     today = timezone.localdate(now)
     case = draft if draft is not None and draft.status == CaseStatus.DRAFT else Case()
@@ -545,8 +616,23 @@ def _submit(
     case.visits_required = target.visits
     case.idempotency_key, case.request_hash = key, fingerprint
     case.submitted_at = now
+    # Licences first (they need only the case number), then the process: the case row is written once.
+    _fetch_licences(case, applicant, principal, plan)
+    case.materials_submitted = sum(1 for p in plan if p.status == MaterialStatus.PROVIDED)
+    case.materials_exempted = sum(1 for p in plan if p.status == MaterialStatus.EXEMPT)
+    facts = _facts(plan, case.holder_kind, case.channel, form)
+    if facts == prepared.facts:
+        wf, state = prepared.wf, prepared.state
+    else:
+        wf = _start(target, facts)
+        state = engine.dump(wf)
+    case.pre_review = str(wf.data.get("pre_review", ""))[:12]
+    case.pre_review_reason = str(wf.data.get("pre_review_reason", ""))[:300]
+    case.workflow_state = state
+    case.process_ref, case.next_timer_at = wf.ref, wf.next_timer_at()
+    case.workflow_rev = 1
     case.save()
-    CaseItem.objects.bulk_create(
+    case_items = CaseItem.objects.bulk_create(
         [
             CaseItem(
                 case=case,
@@ -561,48 +647,31 @@ def _submit(
             for n, item in enumerate(target.items)
         ]
     )
-    _fetch_licences(case, applicant, principal, plan)
     _store_materials(case, plan, now)
-    case.materials_submitted = sum(1 for p in plan if p.status == MaterialStatus.PROVIDED)
-    case.materials_exempted = sum(1 for p in plan if p.status == MaterialStatus.EXEMPT)
-    missing = sum(1 for p in plan if p.status == MaterialStatus.MISSING)
-    facts = {
-        "missing_materials": missing,
-        "applicant_kind": case.holder_kind,
-        "channel": case.channel,
-        "shop_area": form.get("shop_area") or 0,
-    }
-    wf = engine.start(
-        target.process_key,
-        {
-            "items": [i.code for i in target.items],
-            "facts": facts,
-            "supplement_due": _supplement_due(today).isoformat(),
-        },
-    )
-    case.pre_review = str(wf.data.get("pre_review", ""))[:12]
-    case.pre_review_reason = str(wf.data.get("pre_review_reason", ""))[:300]
-    case.workflow_state = engine.dump(wf)
-    case.process_ref, case.next_timer_at = wf.ref, wf.next_timer_at()
-    case.workflow_rev = 1
-    case.save()
-    event(
-        case,
-        EventKind.SUBMITTED,
-        principal=principal,
-        data={"channel": case.channel, "items": len(target.items)},
-        at=now,
-    )
-    if case.pre_review:
+    events = [
         event(
             case,
-            EventKind.PRE_REVIEWED,
-            message=case.pre_review_reason,
-            data={"result": case.pre_review},
-            public=False,
+            EventKind.SUBMITTED,
+            principal=principal,
+            data={"channel": case.channel, "items": len(target.items)},
             at=now,
+            save=False,
         )
-    sync_tasks(case, wf, now=now)
+    ]
+    if case.pre_review:
+        events.append(
+            event(
+                case,
+                EventKind.PRE_REVIEWED,
+                message=case.pre_review_reason,
+                data={"result": case.pre_review},
+                public=False,
+                at=now,
+                save=False,
+            )
+        )
+    CaseEvent.objects.bulk_create(events)
+    sync_tasks(case, wf, now=now, new_case=case_items)
     audit_case(
         "case.submitted",
         case,
@@ -614,15 +683,6 @@ def _submit(
     )
     notify_applicant(case, "case.submitted", "submitted")
     return case
-
-
-def _supplement_due(today: dt.date) -> dt.datetime:
-    """End of the last day to supplement (working days), as the process's timer date."""
-    from tongban.calendars.query import add_working_days
-
-    last = add_working_days(today, int(settings.TONGBAN_CASE_SUPPLEMENT_WORKING_DAYS))
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)
-    return timezone.make_aware(end)
 
 
 __all__ = [

@@ -8,7 +8,6 @@ from typing import Any
 from django.test import Client
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from tongban.accounts.models import LegalPerson, User
 from tongban.cases.constants import CaseStatus
@@ -16,20 +15,6 @@ from tongban.cases.models import Case
 from tongban.cases.tests.conftest import PDF, RESTAURANT_FORM, open_task
 
 JSON = "application/json"
-
-
-@pytest.fixture
-def staff_client(staff_totp: Callable[[User], Any]) -> Callable[[User], Client]:
-    def sign_in(user: User) -> Client:
-        code = staff_totp(user)
-        browser = Client()
-        browser.force_login(user)
-        session = browser.session
-        session[DEVICE_ID_SESSION_KEY] = code.device.persistent_id
-        session.save()
-        return browser
-
-    return sign_in
 
 
 @pytest.fixture
@@ -127,14 +112,14 @@ def test_upload_refuses_executables(holder: Client) -> None:
 def test_workbench_flow_and_permission_matrix(
     holder: Client,
     people: dict[str, User],
-    staff_client: Callable[[User], Client],
+    staff_browser: Callable[[User], Client],
     other_citizen: User,
     department: Any,
     swj: Any,
 ) -> None:
     case_no = _apply(holder).json()["case_no"]
     case = Case.objects.get(case_no=case_no)
-    clerk, samr, swj_staff = (staff_client(people[k]) for k in ("clerk", "samr_reviewer", "swj_reviewer"))
+    clerk, samr, swj_staff = (staff_browser(people[k]) for k in ("clerk", "samr_reviewer", "swj_reviewer"))
     # another citizen cannot see the case: 404, not 403
     stranger = Client()
     stranger.force_login(other_citizen)
@@ -186,10 +171,10 @@ def test_workbench_flow_and_permission_matrix(
     assert resp.status_code == 200 and resp.json()["status"] == CaseStatus.WITHDRAWN
 
 
-def test_supplement_through_the_api(holder: Client, people: dict[str, User], staff_client: Any) -> None:
+def test_supplement_through_the_api(holder: Client, people: dict[str, User], staff_browser: Any) -> None:
     case_no = _apply(holder).json()["case_no"]
     accept = open_task(Case.objects.get(case_no=case_no), "accept")
-    clerk = staff_client(people["clerk"])
+    clerk = staff_browser(people["clerk"])
     resp = clerk.post(
         f"/api/v1/workbench/tasks/{accept.pk}/complete",
         {

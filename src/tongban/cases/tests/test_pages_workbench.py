@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from tongban.accounts import services as accounts
 from tongban.accounts.constants import StaffRole
@@ -32,19 +31,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def browser(staff_totp: Callable[[User], Any]) -> Callable[[User], Client]:
-    """A test client signed in as ``user`` with the second factor passed (as the OTP page would)."""
-
-    def sign_in(user: User) -> Client:
-        code = staff_totp(user)
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = code.device.persistent_id
-        session.save()
-        return client
-
-    return sign_in
+def browser(staff_browser: Callable[[User], Client]) -> Callable[[User], Client]:
+    """A test client signed in as ``user`` with the second factor passed (the root conftest's)."""
+    return staff_browser
 
 
 def task_url(task: Task) -> str:

@@ -38,6 +38,7 @@ from tongban.cases.services.submission import Applicant, Application, MaterialIn
 from tongban.cases.targets import Target
 from tongban.cases.views import applicant_forms as forms
 from tongban.portal.catalog_views import localized
+from tongban.utils import authz
 from tongban.utils.errors import DomainError, Forbidden, NotFound
 
 View = Callable[..., HttpResponse]
@@ -238,7 +239,8 @@ def _already_submitted(principal: Principal, key: str) -> Case | None:
     """
     if not key or principal.user is None:
         return None
-    return query.my_cases(principal).filter(applicant=principal.user, idempotency_key=key).first()
+    found = submission.by_idempotency_key(principal.user, key)
+    return found if found is not None and authz.can_see(principal, found) else None
 
 
 def _post(

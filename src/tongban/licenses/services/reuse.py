@@ -30,6 +30,18 @@ from tongban.organizations.models import Department
 from tongban.utils.errors import DomainError, Forbidden, NotFound
 
 CASE_REFERENCE_MAX = 40
+FETCH_FIELDS = (
+    "identifier",
+    "number",
+    "holder_name",
+    "valid_from",
+    "valid_to",
+    "issued_on",
+    "credential",
+    "disclosures",
+    "license_type__code",
+    "issuer__name",
+)
 
 
 def _clean_reference(value: str) -> str:
@@ -70,7 +82,7 @@ def grant_consent(
     if expires_at is not None and expires_at <= timezone.now():
         raise DomainError("expiry_in_past", _("The consent would already have expired."), field="expires_at")
     assert principal.user is not None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         consent = Consent.objects.create(
             holder_hash=holder.hash,
             holder_name=holder.name,
@@ -81,8 +93,9 @@ def grant_consent(
             channel=principal.channel,
             expires_at=expires_at,
         )
-        consent.license_types.set(types)
-        consent.departments.set(list(departments))
+        _link_types(consent, types)
+        if departments := list(departments):
+            consent.departments.set(departments)
         audit.record(
             "license.consent_granted",
             principal=principal,
@@ -116,7 +129,7 @@ def record_in_person_consent(
             _("These licence types are not held by this holder: %(names)s.") % {"names": "、".join(wrong)},
             field="license_types",
         )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         consent = Consent.objects.create(
             holder_hash=holder.hash,
             holder_name=holder.name,
@@ -126,7 +139,7 @@ def record_in_person_consent(
             purpose=(purpose or "").strip()[:200] or "-",
             channel="window",
         )
-        consent.license_types.set(types)
+        _link_types(consent, types)
         audit.record(
             "license.consent_recorded_in_person",
             principal=staff,
@@ -134,6 +147,13 @@ def record_in_person_consent(
             summary={"case": consent.case_reference, "types": sorted(t.code for t in types)},
         )
     return consent
+
+
+def _link_types(consent: Consent, types: list[LicenseType]) -> None:
+    """The consent's licence types, inserted at once (a new consent has none to compare with)."""
+    through = Consent.license_types.through
+    through.objects.bulk_create([through(consent_id=consent.pk, licensetype_id=t.pk) for t in types])
+    consent._prefetched_objects_cache = {"license_types": types}  # type: ignore[attr-defined]
 
 
 def withdraw_consent(principal: Principal, consent_id: int) -> Consent:
@@ -212,13 +232,7 @@ def fetch_for_case(
     returned, and each returned licence is logged with who fetched it and why.
     """
     case_reference = _clean_reference(case_reference)
-    purpose = (purpose or "").strip()[:200]
-    if not purpose:
-        raise DomainError("purpose_required", _("Say what the licences are used for."), field="purpose")
-    if staff is None and not system:
-        raise DomainError("accessor_required", _("Say which staff member or system is fetching."))
     now = timezone.now()
-    today = today or timezone.localdate(now)
     consents = [
         c
         for c in Consent.objects.filter(
@@ -227,6 +241,50 @@ def fetch_for_case(
         if c.is_active(now) and (not c.departments.all() or department in c.departments.all())
     ]
     covered = {t.pk: c for c in consents for t in c.license_types.all()}
+    return _fetch(holder, license_types, covered, case_reference, department, purpose, staff, system, today)
+
+
+def fetch_under_consent(
+    consent: Consent,
+    *,
+    holder: Holder,
+    license_types: Sequence[LicenseType],
+    department: Department,
+    purpose: str,
+    system: str,
+    today: dt.date | None = None,
+) -> list[ReusedLicense]:
+    """``fetch_for_case`` with the consent just granted for the case, without reading it back.
+
+    For the submitting transaction of a case, which records the consent and fetches at once.
+    """
+    if consent.holder_hash != holder.hash or not consent.is_active(timezone.now()):
+        raise Forbidden("consent_required", _("The holder has not consented to this case."))
+    allowed = {t.pk for t in consent.license_types.all()}
+    covered = {t.pk: consent for t in license_types if t.pk in allowed}
+    return _fetch(
+        holder, license_types, covered, consent.case_reference, department, purpose, None, system, today
+    )
+
+
+def _fetch(
+    holder: Holder,
+    license_types: Sequence[LicenseType],
+    covered: dict[int, Consent],
+    case_reference: str,
+    department: Department,
+    purpose: str,
+    staff: Principal | None,
+    system: str,
+    today: dt.date | None,
+) -> list[ReusedLicense]:
+    purpose = (purpose or "").strip()[:200]
+    if not purpose:
+        raise DomainError("purpose_required", _("Say what the licences are used for."), field="purpose")
+    if staff is None and not system:
+        raise DomainError("accessor_required", _("Say which staff member or system is fetching."))
+    now = timezone.now()
+    today = today or timezone.localdate(now)
     missing = [t.name for t in license_types if t.pk not in covered]
     if missing:
         raise Forbidden(
@@ -236,10 +294,14 @@ def fetch_for_case(
     licenses = (
         License.objects.select_related("license_type", "issuer")
         .filter(holder_hash=holder.hash, license_type__in=list(license_types), status=LicenseStatus.VALID)
+        # What the fetch returns and checks; the stored face and holder code (decrypted on load) and the
+        # types' schemas are not needed: the values come from the verified credential.
+        .only(*FETCH_FIELDS)
         .order_by("license_type__code", "-issued_on")
     )
     out: list[ReusedLicense] = []
-    with transaction.atomic():
+    accesses: list[LicenseAccess] = []
+    with transaction.atomic(savepoint=False):
         for license in licenses:
             if not license.is_current_on(today):
                 continue
@@ -257,19 +319,22 @@ def fetch_for_case(
                     fields=fields,
                 )
             )
-            LicenseAccess.objects.create(
-                license=license,
-                holder_hash=holder.hash,
-                kind=AccessKind.REUSE,
-                department=department,
-                staff=staff.user if staff is not None else None,
-                system=system,
-                consent=covered[license.license_type_id],
-                case_reference=case_reference,
-                purpose=purpose,
-                fields=sorted(fields),
-                accessed_at=now,
+            accesses.append(
+                LicenseAccess(
+                    license=license,
+                    holder_hash=holder.hash,
+                    kind=AccessKind.REUSE,
+                    department=department,
+                    staff=staff.user if staff is not None else None,
+                    system=system,
+                    consent=covered[license.license_type_id],
+                    case_reference=case_reference,
+                    purpose=purpose,
+                    fields=sorted(fields),
+                    accessed_at=now,
+                )
             )
+        LicenseAccess.objects.bulk_create(accesses)
         audit.record(
             "license.reused",
             principal=staff,

@@ -4,20 +4,15 @@
 ``gaj_chief``      section chief of ``gaj``.
 ``gaj_clerk``      window clerk of ``gaj`` (may see the queue, may not decide).
 ``samr_reviewer``  reviewer of 市场监管局 (``department``): another department for ``id_card``.
-``staff_browser``  ``staff_browser(user) -> Client`` signed in with the second factor passed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
 from typing import Any
 
-from django.test import Client
-
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from tongban.accounts import services as accounts
 from tongban.accounts.constants import StaffRole
@@ -61,20 +56,6 @@ def gaj_clerk(gaj: Department, staff_roles: dict[str, Role]) -> User:
 @pytest.fixture
 def samr_reviewer(department: Department, staff_roles: dict[str, Role]) -> User:
     return make_staff("samr-reviewer", department, [StaffRole.REVIEWER])
-
-
-@pytest.fixture
-def staff_browser(staff_totp: Callable[[User], Any]) -> Callable[[User], Client]:
-    def sign_in(user: User) -> Client:
-        code = staff_totp(user)
-        browser = Client()
-        browser.force_login(user)
-        session = browser.session
-        session[DEVICE_ID_SESSION_KEY] = code.device.persistent_id
-        session.save()
-        return browser
-
-    return sign_in
 
 
 def report(

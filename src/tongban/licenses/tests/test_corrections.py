@@ -35,7 +35,6 @@ from tongban.licenses.tests.correction_fixtures import (  # noqa: F401 (fixtures
     make_staff,
     report,
     samr_reviewer,
-    staff_browser,
 )
 from tongban.notifications.models import Notification
 from tongban.organizations.constants import DepartmentLevel

@@ -25,7 +25,6 @@ from tongban.licenses.tests.correction_fixtures import (  # noqa: F401 (fixtures
     gaj_clerk,
     gaj_reviewer,
     report,
-    staff_browser,
 )
 from tongban.organizations.models import Department
 
