@@ -12,11 +12,14 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("tongban.accounts.urls")),
     path("workbench/cases/", include("tongban.cases.urls_workbench")),
+    path("workbench/payments/", include("tongban.payments.urls_workbench")),
     path("workbench/", include("tongban.workbench.urls")),
     path("o/", include("tongban.sso.urls")),
     path("licenses/", include("tongban.licenses.urls")),
     path("admin/", admin.site.urls),
     path("cases/", include("tongban.cases.urls")),
+    path("payments/", include("tongban.payments.urls")),
+    path("logistics/", include("tongban.logistics.urls")),
     # Blank forms and samples of the catalogue are public documents. Only that folder is served here;
     # in production a reverse proxy may serve it instead (docs/operations.md).
     re_path(r"^media/catalogue/(?P<path>.+)$", util_views.catalogue_document),

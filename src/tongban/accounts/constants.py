@@ -38,6 +38,7 @@ class StaffRole(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor (电子监察)")
     ADMINISTRATOR = "administrator", _("Administrator (管理员)")
     PROCESS_DESIGNER = "process_designer", _("Process designer (流程设计)")
+    FINANCE = "finance", _("Finance (财务)")
 
 
 # Scopes a personal access token can carry. Session sign-ins hold all of them.

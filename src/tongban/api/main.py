@@ -108,6 +108,8 @@ def _mount() -> None:
     from tongban.licenses.api_corrections import router as license_corrections_router
     from tongban.notifications.api import router as notifications_router
     from tongban.organizations.api import router as organizations_router
+    from tongban.payments.api import router as payments_router
+    from tongban.payments.api import workbench_router as payments_workbench_router
     from tongban.search.api import router as search_router
 
     api.add_router("/", accounts_router)
@@ -124,6 +126,9 @@ def _mount() -> None:
     api.add_router("/", license_corrections_router)
     api.add_router("/", cases_router)
     api.add_router("/workbench", cases_workbench_router)
+    api.add_router("/", payments_router)
+    api.add_router("/workbench/payments", payments_workbench_router)
+    api.add_router("/", "tongban.logistics.api.router")
 
 
 _mount()

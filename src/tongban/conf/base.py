@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "tongban.bundles",
     "tongban.workflows",
     "tongban.cases",
+    "tongban.payments",
+    "tongban.logistics",
     "tongban.search",
     "tongban.sso",
     "tongban.portal",
@@ -481,6 +483,124 @@ TONGBAN_DEPARTMENT_SYSTEM_ADAPTER = config(
     "demo",
     help="Adapter that pushes accepted cases to department business systems (`demo` records the push).",
     group="Cases",
+)
+
+
+# --- Payments (统一支付) -------------------------------------------------------------------------------
+TONGBAN_PAYMENT_PROVIDERS = config(
+    "TONGBAN_PAYMENT_PROVIDERS",
+    ["sandbox"],
+    help="Enabled payment providers, in order of preference (comma-separated; empty: online payment is not "
+    "offered).",
+    group="Payments",
+    kind="list",
+)
+TONGBAN_PAYMENT_ORDER_TTL_MINUTES = config(
+    "TONGBAN_PAYMENT_ORDER_TTL_MINUTES",
+    24 * 60,
+    help="How long a fee order may be paid before it expires and closes.",
+    group="Payments",
+    kind="int",
+)
+TONGBAN_PAYMENT_QUERY_AFTER_MINUTES = config(
+    "TONGBAN_PAYMENT_QUERY_AFTER_MINUTES",
+    5,
+    help="Query the provider about a payment or refund it has been silent about for this long.",
+    group="Payments",
+    kind="int",
+)
+TONGBAN_PAYMENT_CALLBACK_WINDOW_SECONDS = config(
+    "TONGBAN_PAYMENT_CALLBACK_WINDOW_SECONDS",
+    300,
+    help="Replay window of signed payment callbacks.",
+    group="Payments",
+    kind="int",
+)
+TONGBAN_PAYMENT_SANDBOX_SECRET = config(
+    "TONGBAN_PAYMENT_SANDBOX_SECRET",
+    "tongban-sandbox-development-secret",
+    help="HMAC key of the sandbox provider's callbacks (production refuses the sandbox).",
+    group="Payments",
+    secret=True,
+)
+TONGBAN_PAYMENT_SANDBOX_CALLBACK_DELAY_SECONDS = config(
+    "TONGBAN_PAYMENT_SANDBOX_CALLBACK_DELAY_SECONDS",
+    2,
+    help="Seconds the sandbox provider waits before it notifies a payment.",
+    group="Payments",
+    kind="int",
+)
+
+
+# --- Logistics (统一物流) -----------------------------------------------------------------------------
+TONGBAN_LOGISTICS_CARRIER = config(
+    "TONGBAN_LOGISTICS_CARRIER",
+    "demo_ems",
+    help="Carrier new shipments are booked with (`none`: postal delivery and collection are not offered).",
+    group="Logistics",
+)
+TONGBAN_LOGISTICS_MAX_ATTEMPTS = config(
+    "TONGBAN_LOGISTICS_MAX_ATTEMPTS",
+    3,
+    help="Failed pickups or deliveries before staff are asked to step in.",
+    group="Logistics",
+    kind="int",
+)
+TONGBAN_LOGISTICS_MAX_CARRIER_ERRORS = config(
+    "TONGBAN_LOGISTICS_MAX_CARRIER_ERRORS",
+    6,
+    help="Failed calls to the carrier (booking, another attempt) before staff are asked.",
+    group="Logistics",
+    kind="int",
+)
+TONGBAN_LOGISTICS_RETRY_MINUTES = config(
+    "TONGBAN_LOGISTICS_RETRY_MINUTES",
+    15,
+    help="Back-off base of carrier retries: the n-th waits base × 2^(n-1) minutes (at most a day).",
+    group="Logistics",
+    kind="int",
+)
+TONGBAN_LOGISTICS_POLL_AFTER_HOURS = config(
+    "TONGBAN_LOGISTICS_POLL_AFTER_HOURS",
+    6,
+    help="Poll the tracking of a parcel without news for this many hours.",
+    group="Logistics",
+    kind="int",
+)
+TONGBAN_LOGISTICS_STALE_DAYS = config(
+    "TONGBAN_LOGISTICS_STALE_DAYS",
+    5,
+    help="Ask staff about a parcel without news for this many days.",
+    group="Logistics",
+    kind="int",
+)
+TONGBAN_LOGISTICS_CALLBACK_WINDOW_SECONDS = config(
+    "TONGBAN_LOGISTICS_CALLBACK_WINDOW_SECONDS",
+    300,
+    help="Replay window of signed carrier callbacks.",
+    group="Logistics",
+    kind="int",
+)
+TONGBAN_LOGISTICS_LOG_DAYS = config(
+    "TONGBAN_LOGISTICS_LOG_DAYS",
+    180,
+    help="Days the carrier message log is kept.",
+    group="Logistics",
+    kind="int",
+)
+TONGBAN_LOGISTICS_DEMO_EMS_SECRET = config(
+    "TONGBAN_LOGISTICS_DEMO_EMS_SECRET",
+    "",
+    help="Callback signing secret of the demo carrier (empty: derived from SECRET_KEY).",
+    group="Logistics",
+    secret=True,
+)
+TONGBAN_LOGISTICS_DEMO_STEP_SECONDS = config(
+    "TONGBAN_LOGISTICS_DEMO_STEP_SECONDS",
+    300,
+    help="Seconds between the demo carrier's tracking events.",
+    group="Logistics",
+    kind="int",
 )
 
 

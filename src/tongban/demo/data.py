@@ -454,6 +454,7 @@ ROLE_NAMES: dict[str, str] = {
     "supervisor": "电子监察",
     "administrator": "管理员",
     "process_designer": "流程设计",
+    "finance": "财务",
 }
 
 

@@ -128,6 +128,32 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _("The deadline of case %(case_no)s was extended"),
         _("The deadline of case %(case_no)s was extended to %(due_on)s. Reason: %(reason)s"),
     ),
+    # Parcels (tongban.logistics). Params: case_no, target, waybill, carrier, department; never the address.
+    "shipment.booked": MessageTemplate(
+        _("The results of case %(case_no)s are on their way"),
+        _(
+            "The results of case %(case_no)s for %(target)s were handed to %(carrier)s, waybill "
+            "%(waybill)s. Follow the parcel on the case's tracking page."
+        ),
+    ),
+    "shipment.pickup_booked": MessageTemplate(
+        _("A courier will collect the materials of case %(case_no)s"),
+        _(
+            "%(carrier)s will call to collect the paper materials of case %(case_no)s (waybill "
+            "%(waybill)s). Please have the originals ready."
+        ),
+    ),
+    "shipment.collected": MessageTemplate(
+        _("Your materials for case %(case_no)s arrived"),
+        _("The paper materials of case %(case_no)s reached %(department)s (waybill %(waybill)s)."),
+    ),
+    "shipment.problem": MessageTemplate(
+        _("A problem with the parcel of case %(case_no)s"),
+        _(
+            "The parcel of case %(case_no)s (waybill %(waybill)s) could not be delivered or collected. "
+            "The service centre will contact you; you can also give a new address on the tracking page."
+        ),
+    ),
 }
 
 

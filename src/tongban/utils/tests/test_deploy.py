@@ -60,6 +60,9 @@ def production_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "tongban.conf.production",
         "DATABASE_URL": f"sqlite:///{db}",
         "ALLOWED_HOSTS": "tongban.example.gov.cn",
+        # The sandbox provider and the demo carrier are refused in production; no real ones exist yet.
+        "TONGBAN_PAYMENT_PROVIDERS": "",
+        "TONGBAN_LOGISTICS_CARRIER": "none",
         "PYTHONPATH": str(ROOT / "src"),
     }
     migrated = _run([MANAGE, "migrate", "--noinput", "-v", "0"], environment)

@@ -1,0 +1,1 @@
+"""Carrier adapters: ``base`` holds the contract, ``registry`` the installed carriers, one module each."""
