@@ -8,11 +8,8 @@ a retried one (same ``Idempotency-Key``) returns the case the first attempt crea
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +21,6 @@ from tongban.accounts.constants import RepresentationScope
 from tongban.accounts.models import LegalPerson, NaturalPerson, User
 from tongban.accounts.principal import Principal
 from tongban.audits import services as audit
-from tongban.bundles.merge import MergedMaterial
 from tongban.cases import forms_schema, numbers
 from tongban.cases.constants import (
     CaseStatus,
@@ -32,91 +28,27 @@ from tongban.cases.constants import (
     DeliveryMethod,
     EventKind,
     HolderKind,
-    MaterialSource,
     MaterialStatus,
     TargetKind,
 )
-from tongban.cases.models import Case, CaseEvent, CaseItem, CaseMaterial, Upload
+from tongban.cases.models import Case, CaseEvent, CaseItem, Upload
 from tongban.cases.services.common import audit_case, event, notify_applicant
+from tongban.cases.services.inputs import Applicant, Application, MaterialInput
+from tongban.cases.services.materials import (
+    Planned,
+    fetch_licences,
+    find_uploads,
+    plan_materials,
+    store_materials,
+)
 from tongban.cases.services.routing import sync_tasks
 from tongban.cases.targets import Target, resolve
 from tongban.items.constants import OnlineDepth
 from tongban.items.timing import as_working_days
-from tongban.licenses.constants import HolderCodeType
-from tongban.licenses.constants import HolderKind as LicenseHolderKind
-from tongban.licenses.holders import Holder, holder_hash
-from tongban.licenses.models import LicenseType
-from tongban.licenses.services import reuse
+from tongban.licenses.holders import holder_hash
 from tongban.organizations.models import Department
 from tongban.utils.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from tongban.workflows import engine
-
-SYSTEM_NAME = "tongban-cases"
-
-
-@dataclass
-class MaterialInput:
-    kind: str  # material kind code
-    upload: str = ""  # Upload uid
-    presentation: str = ""  # a licence presentation token scanned at the window
-
-
-@dataclass
-class Application:
-    target_kind: str
-    target_code: str
-    form: dict[str, Any] = field(default_factory=dict)
-    situations: list[str] = field(default_factory=list)
-    materials: list[MaterialInput] = field(default_factory=list)
-    consents: list[str] = field(default_factory=list)  # material kind or licence type codes
-    delivery_method: str = DeliveryMethod.ELECTRONIC
-
-    def fingerprint(self, contents: dict[str, str] | None = None) -> str:
-        """Hash of the request, to tell a retry from a different request reusing a key.
-
-        Files count by content (``contents``: upload id → SHA-256), so a retry that uploaded the same
-        file again is still the same request.
-        """
-        contents = contents or {}
-        body = json.dumps(
-            {
-                "k": self.target_kind,
-                "c": self.target_code,
-                "f": self.form,
-                "s": sorted(self.situations),
-                "m": sorted(
-                    (m.kind, contents.get(m.upload, m.upload), m.presentation) for m in self.materials
-                ),
-                "x": sorted(self.consents),
-                "d": self.delivery_method,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-            default=str,
-        )
-        return hashlib.sha256(body.encode()).hexdigest()
-
-
-@dataclass
-class Applicant:
-    """On whose behalf a case is made: a person, or a legal person through a person who represents it."""
-
-    user: User
-    person: NaturalPerson
-    acting_for: LegalPerson | None
-
-    @property
-    def holder(self) -> Holder:
-        if self.acting_for is not None:
-            lp = self.acting_for
-            return Holder(LicenseHolderKind.LEGAL_PERSON, HolderCodeType.USCC, lp.uscc, lp.name)
-        p = self.person
-        return Holder(LicenseHolderKind.NATURAL_PERSON, HolderCodeType.RESIDENT_ID, p.id_number, p.real_name)
-
-    @property
-    def person_holder(self) -> Holder:
-        p = self.person
-        return Holder(LicenseHolderKind.NATURAL_PERSON, HolderCodeType.RESIDENT_ID, p.id_number, p.real_name)
 
 
 def applicant_of(principal: Principal) -> Applicant:
@@ -190,7 +122,7 @@ def save_draft(principal: Principal, app: Application, *, draft: Case | None = N
     schema = forms_schema.form_schema(target.fields)
     form = forms_schema.partial_validate(schema, app.form)
     known = {m.kind.code for m in target.materials}
-    uploads = _uploads(applicant.user, [m for m in app.materials if m.kind in known])
+    uploads = find_uploads(applicant.user, [m for m in app.materials if m.kind in known])
     kept = {
         "uploads": {m.kind: m.upload for m in app.materials if m.upload in uploads},
         "consents": sorted(set(app.consents)),
@@ -233,222 +165,6 @@ def delete_draft(principal: Principal, draft: Case) -> None:
 # --- materials ------------------------------------------------------------------------------------
 
 
-def _consented(m: MergedMaterial, consents: set[str]) -> bool:
-    lt = m.kind.license_type
-    return m.kind.code in consents or (lt is not None and lt.code in consents)
-
-
-def _uploads(principal_user: User, inputs: Sequence[MaterialInput]) -> dict[str, Upload]:
-    uids = [m.upload for m in inputs if m.upload]
-    # By id alone (its unique index), then the owner: naming the owner too lets SQLite walk every upload
-    # of a busy applicant through the owner index instead.
-    rows = Upload.objects.filter(uid__in=_valid_uuids(uids))
-    found = {str(u.uid): u for u in rows if u.owner_id == principal_user.pk}
-    missing = [uid for uid in uids if uid not in found]
-    if missing:
-        raise DomainError("upload_not_found", _("An uploaded file was not found; upload it again."))
-    return found
-
-
-def _valid_uuids(values: Sequence[str]) -> list[str]:
-    import uuid
-
-    out = []
-    for v in values:
-        try:
-            out.append(str(uuid.UUID(v)))
-        except (ValueError, AttributeError, TypeError):
-            raise DomainError(
-                "upload_not_found", _("An uploaded file was not found; upload it again.")
-            ) from None
-    return out
-
-
-@dataclass
-class _Planned:
-    merged: MergedMaterial
-    status: str
-    source: str = ""
-    upload: Upload | None = None
-    license_type: LicenseType | None = None
-    presentation_fields: dict[str, Any] | None = None
-    note: str = ""
-
-
-def _plan_materials(
-    target: Target,
-    app: Application,
-    uploads: dict[str, Upload],
-    *,
-    window: Principal | None,
-) -> list[_Planned]:
-    """Decide each material's source; collect every problem before refusing (one answer, all issues)."""
-    by_kind = {m.kind: m for m in app.materials}
-    known = {m.kind.code for m in target.materials}
-    errors: list[DomainError] = [
-        DomainError("material_unknown", _("This application does not ask for this material."), field=code)
-        for code in by_kind
-        if code not in known
-    ]
-    consents = set(app.consents)
-    plan: list[_Planned] = []
-    for m in target.materials:
-        given = by_kind.get(m.kind.code)
-        upload = uploads.get(given.upload) if given and given.upload else None
-        basis = m.exemption.basis if m.exemption.exempt else ""
-        if given is not None and given.presentation and window is not None:
-            plan.append(_from_presentation(m, given.presentation, window, errors))
-        elif basis == "e_license" and _consented(m, consents):
-            plan.append(
-                _Planned(m, MaterialStatus.EXEMPT, MaterialSource.E_LICENSE, upload, m.kind.license_type)
-            )
-        elif basis in ("shared_data", "city_issued"):
-            source = MaterialSource.SHARED_DATA if basis == "shared_data" else MaterialSource.CITY_ISSUED
-            plan.append(_Planned(m, MaterialStatus.EXEMPT, source, note=m.exemption.reason))
-        elif upload is not None:
-            plan.append(_Planned(m, MaterialStatus.PROVIDED, MaterialSource.UPLOAD, upload))
-        elif m.required:
-            code = "material_consent_or_upload" if basis == "e_license" else "material_required"
-            message = (
-                _("Allow us to use your %(name)s from the licence library, or upload it.")
-                if basis == "e_license"
-                else _("Upload the %(name)s.")
-            ) % {"name": m.name}
-            errors.append(DomainError(code, message, field=m.kind.code))
-        else:
-            plan.append(_Planned(m, MaterialStatus.MISSING))
-    if errors:
-        raise ValidationFailed(errors)
-    return plan
-
-
-def _from_presentation(
-    m: MergedMaterial, token: str, window: Principal, errors: list[DomainError]
-) -> _Planned:
-    from tongban.licenses.services.presentations import verify_online
-
-    checked = verify_online(token, principal=window)
-    lt = m.kind.license_type
-    if not checked.result.valid or lt is None or checked.result.type_code != lt.code:
-        errors.append(
-            DomainError(
-                "presentation_invalid",
-                _("The licence QR code for %(name)s did not verify.") % {"name": m.name},
-                field=m.kind.code,
-                reason=checked.result.code,
-            )
-        )
-        return _Planned(m, MaterialStatus.MISSING)
-    fields = {f.name: f.value for f in checked.fields}
-    fields["identifier"] = checked.result.license_identifier or ""
-    return _Planned(
-        m, MaterialStatus.EXEMPT, MaterialSource.LICENSE_QR, license_type=lt, presentation_fields=fields
-    )
-
-
-def _fetch_licences(case: Case, applicant: Applicant, principal: Principal, plan: list[_Planned]) -> None:
-    """Record consents and fetch the exempt licences (verified, logged) for this case."""
-    wanted = [p for p in plan if p.source == MaterialSource.E_LICENSE and p.license_type is not None]
-    by_holder: dict[str, list[_Planned]] = {}
-    for p in wanted:
-        assert p.license_type is not None
-        by_holder.setdefault(p.license_type.holder_kind, []).append(p)
-    errors = []
-    for holder_kind, planned in by_holder.items():
-        types = [p.license_type for p in planned if p.license_type is not None]
-        as_person = holder_kind == LicenseHolderKind.NATURAL_PERSON
-        grantor = principal
-        if as_person and principal.acting_for is not None:
-            # A person-held licence (the representative's own ID card) is consented by the person.
-            grantor = Principal(
-                user=principal.user, token_scopes=principal.token_scopes, channel=principal.channel
-            )
-        holder = applicant.person_holder if as_person else applicant.holder
-        purpose = _("Application %(case_no)s") % {"case_no": case.case_no}
-        if principal.is_staff_member:
-            consent = reuse.record_in_person_consent(
-                principal,
-                holder=holder,
-                acting_for=applicant.acting_for if not as_person else None,
-                case_reference=case.case_no or "",
-                license_types=types,
-                purpose=purpose,
-            )
-        else:
-            consent = reuse.grant_consent(
-                grantor, case_reference=case.case_no or "", license_types=types, purpose=purpose
-            )
-        fetched = {
-            r.license_type: r
-            for r in reuse.fetch_under_consent(
-                consent,
-                holder=holder,
-                license_types=types,
-                department=case.lead_department,
-                purpose=_("Exempt material of application %(case_no)s") % {"case_no": case.case_no},
-                system=SYSTEM_NAME,
-            )
-        }
-        for p in planned:
-            assert p.license_type is not None
-            got = fetched.get(p.license_type.code)
-            if got is not None:
-                p.presentation_fields = {
-                    "license_id": got.license_id,
-                    "identifier": got.identifier,
-                    "number": got.number,
-                    "holder_name": got.holder_name,
-                    "issuer": got.issuer,
-                    "valid_from": got.valid_from.isoformat(),
-                    "valid_to": got.valid_to.isoformat() if got.valid_to else None,
-                    "fields": got.fields,
-                }
-            elif p.upload is not None:
-                p.status, p.source = MaterialStatus.PROVIDED, MaterialSource.UPLOAD
-            elif p.merged.required:
-                errors.append(
-                    DomainError(
-                        "material_not_in_library",
-                        _("We found no valid %(name)s of yours in the licence library; upload it instead.")
-                        % {"name": p.merged.name},
-                        field=p.merged.kind.code,
-                    )
-                )
-            else:
-                p.status, p.source = MaterialStatus.MISSING, ""
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _store_materials(case: Case, plan: list[_Planned], now: dt.datetime) -> None:
-    rows = []
-    for p in plan:
-        fetched = p.presentation_fields or {}
-        rows.append(
-            CaseMaterial(
-                case=case,
-                kind=p.merged.kind,
-                name=p.merged.name,
-                needed_by=p.merged.needed_by,
-                required=p.merged.required,
-                source=p.source,
-                status=p.status,
-                exemption_note=(
-                    p.note or (p.merged.exemption.reason if p.status == MaterialStatus.EXEMPT else "")
-                )[:300],
-                upload=p.upload,
-                license_id=fetched.get("license_id"),
-                license_type=p.license_type,
-                fetched=fetched,
-                provided_at=now if p.status != MaterialStatus.MISSING else None,
-            )
-        )
-    CaseMaterial.objects.bulk_create(rows)
-
-
-# --- submission -----------------------------------------------------------------------------------
-
-
 def submit(
     principal: Principal,
     app: Application,
@@ -473,7 +189,7 @@ def submit(
             raise Forbidden("staff_only", _("Only staff register cases for walk-in applicants."))
         applicant, window = walk_in, principal
     owner = window.user if window is not None and window.user is not None else applicant.user
-    uploads = _uploads(owner, app.materials)
+    uploads = find_uploads(owner, app.materials)
     fingerprint = app.fingerprint({uid: u.sha256 for uid, u in uploads.items()})
     if key:
         existing = by_idempotency_key(applicant.user, key)
@@ -525,13 +241,13 @@ class _Prepared:
 
     target: Target
     form: dict[str, Any]
-    plan: list[_Planned]
+    plan: list[Planned]
     facts: dict[str, Any]
     wf: engine.Workflow
     state: str  # the process serialised, ready to store
 
 
-def _facts(plan: list[_Planned], holder_kind: str, channel: str, form: dict[str, Any]) -> dict[str, Any]:
+def _facts(plan: list[Planned], holder_kind: str, channel: str, form: dict[str, Any]) -> dict[str, Any]:
     """The non-personal facts the process's pre-review rules (DMN) decide on."""
     return {
         "missing_materials": sum(1 for p in plan if p.status == MaterialStatus.MISSING),
@@ -563,13 +279,13 @@ def _prepare(
     schema = forms_schema.form_schema(target.fields)
     problems: list[DomainError] = []  # form and materials answered together: one reply, every issue
     form: dict[str, Any] = {}
-    plan: list[_Planned] = []
+    plan: list[Planned] = []
     try:
         form = forms_schema.validate_form(schema, app.form)
     except ValidationFailed as exc:
         problems += exc.errors
     try:
-        plan = _plan_materials(target, app, uploads, window=window)
+        plan = plan_materials(target, app, uploads, window=window)
     except ValidationFailed as exc:
         problems += exc.errors
     if problems:
@@ -617,7 +333,7 @@ def _submit(
     case.idempotency_key, case.request_hash = key, fingerprint
     case.submitted_at = now
     # Licences first (they need only the case number), then the process: the case row is written once.
-    _fetch_licences(case, applicant, principal, plan)
+    fetch_licences(case, applicant, principal, plan)
     case.materials_submitted = sum(1 for p in plan if p.status == MaterialStatus.PROVIDED)
     case.materials_exempted = sum(1 for p in plan if p.status == MaterialStatus.EXEMPT)
     facts = _facts(plan, case.holder_kind, case.channel, form)
@@ -647,7 +363,7 @@ def _submit(
             for n, item in enumerate(target.items)
         ]
     )
-    _store_materials(case, plan, now)
+    store_materials(case, plan, now)
     events = [
         event(
             case,

@@ -16,7 +16,8 @@ from tongban.cases.constants import CaseStatus, EventKind, MaterialSource, Mater
 from tongban.cases.models import Case, Notice
 from tongban.cases.services.common import audit_case, event
 from tongban.cases.services.flow import _lock_case, resume_after_supplement
-from tongban.cases.services.submission import MaterialInput, _uploads
+from tongban.cases.services.inputs import MaterialInput
+from tongban.cases.services.materials import find_uploads
 from tongban.cases.targets import resolve
 from tongban.utils.errors import Conflict, DomainError, ValidationFailed
 
@@ -43,7 +44,7 @@ def supplement(
         if case.status != CaseStatus.NOTICE or notice is None:
             raise Conflict("case_not_waiting", _("This case is not waiting for a supplement."))
         given = {m.kind: m for m in materials}
-        uploads = _uploads(principal.user, list(materials))
+        uploads = find_uploads(principal.user, list(materials))
         wanted_materials = [
             e["target"].split(":", 1)[1] for e in notice.entries if e["target"].startswith("material:")
         ]
