@@ -9,7 +9,9 @@ case is delivered and closed at once and the applicant is invited to rate it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,14 +19,17 @@ from tongban.accounts.principal import Principal
 from tongban.cases import clocks, results
 from tongban.cases.constants import CaseStatus, DeliveryMethod, EventKind, HolderKind, ItemStatus
 from tongban.cases.models import Case, CaseItem, Task
-from tongban.cases.services.common import audit_case, event, notify_applicant, save_workflow
+from tongban.cases.services.common import audit_case, event, notify_applicant, save_case, save_workflow
 from tongban.cases.services.routing import case_clock, sync_tasks
 from tongban.licenses.constants import HolderCodeType, LicenseStatus, VersionReason
 from tongban.licenses.holders import holder_hash
 from tongban.licenses.models import License
 from tongban.licenses.services import issuing
-from tongban.utils.errors import DomainError, ValidationFailed
+from tongban.utils.errors import Conflict, DomainError, ValidationFailed
 from tongban.workflows import engine
+
+if TYPE_CHECKING:
+    from tongban.cases.services.flow import Completion
 
 # A change of particulars (变更) keeps the licence's identity, number and dates; they are not re-drafted.
 KEEP_ON_CHANGE = frozenset(
@@ -127,11 +132,13 @@ def _issue_one(principal: Principal, case: Case, ci: CaseItem, overrides: dict, 
     )
 
 
-def issue_results(principal: Principal, case: Case, task: Task, completion: object, now: dt.datetime) -> None:
+def issue_results(
+    principal: Principal, case: Case, task: Task, completion: Completion, now: dt.datetime
+) -> None:
     """Called by ``flow.complete_task`` inside its transaction for the issuance task."""
     if case.status != CaseStatus.DECIDED:
         raise DomainError("case_not_decided", _("Every department must decide before results are issued."))
-    faces: dict = getattr(completion, "faces", {}) or {}
+    faces = completion.faces
     issued, errors = [], []
     for ci in case.items.select_related("item__result_license_type", "department").order_by("position"):
         if ci.status != ItemStatus.APPROVED or ci.item.result_license_type is None or ci.result_license_id:
@@ -165,8 +172,8 @@ def issue_results(principal: Principal, case: Case, task: Task, completion: obje
         at=now,
     )
     if case.delivery_method == DeliveryMethod.ELECTRONIC:
-        _deliver_and_close(case, now)
-        fields += ["delivered_at", "closed_at", "elapsed_days", "rating_invited_at"]
+        deliver_and_close(case, now, message=_("Results are in the licence wallet."))
+        fields += CLOSING_FIELDS
     save_workflow(case, wf, *fields)
     sync_tasks(case, wf, now=now)
     audit_case("case.issued", case, principal, licences=len(issued))
@@ -175,28 +182,33 @@ def issue_results(principal: Principal, case: Case, task: Task, completion: obje
         notify_applicant(case, "case.closed", "closed")
 
 
-def _deliver_and_close(case: Case, now: dt.datetime) -> None:
+def deliver_and_close(
+    case: Case, at: dt.datetime, *, message: str, data: dict[str, Any] | None = None
+) -> None:
+    """Results reached the applicant at ``at``: the case is delivered and closed (the caller saves it).
+
+    The one way a case closes after issuance: the wallet (electronic), the window (自取) or the post
+    (``logistics``, on the signed-for event).
+    """
     case.status = CaseStatus.CLOSED
-    case.delivered_at = case.closed_at = case.rating_invited_at = now
-    case.elapsed_days = clocks.elapsed(case_clock(case), timezone.localdate(now)) if case.accepted_on else 0
-    event(case, EventKind.DELIVERED, message=_("Results are in the licence wallet."), at=now)
-    event(case, EventKind.CLOSED, data={"elapsed_days": case.elapsed_days}, at=now)
+    case.delivered_at = case.closed_at = case.rating_invited_at = at
+    case.elapsed_days = clocks.elapsed(case_clock(case), timezone.localdate(at)) if case.accepted_on else 0
+    event(case, EventKind.DELIVERED, message=message, data=data, at=at)
+    event(case, EventKind.CLOSED, data={"elapsed_days": case.elapsed_days}, at=at)
+
+
+CLOSING_FIELDS = ("status", "delivered_at", "closed_at", "elapsed_days", "rating_invited_at")
 
 
 def mark_delivered(principal: Principal, case: Case, *, now: dt.datetime | None = None) -> Case:
     """The window hands paper results over (自取); closes the case."""
-    from django.db import transaction
-
-    from tongban.cases.services.common import save_case
-    from tongban.utils.errors import Conflict
-
     now = now or timezone.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.status != CaseStatus.ISSUED:
             raise Conflict("case_not_issued", _("Only issued results can be handed over."))
-        _deliver_and_close(case, now)
-        save_case(case, "status", "delivered_at", "closed_at", "elapsed_days", "rating_invited_at")
+        deliver_and_close(case, now, message=_("Results collected (已领取)"))
+        save_case(case, *CLOSING_FIELDS)
         audit_case("case.delivered", case, principal)
         notify_applicant(case, "case.closed", "closed")
     return case
