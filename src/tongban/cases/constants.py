@@ -17,6 +17,7 @@ class CaseStatus(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", _("Not accepted (不予受理)")
     IN_REVIEW = "in_review", _("Accepted, under review")
     DECIDED = "decided", _("Decided, results being issued")
+    PAYING = "paying", _("Waiting for the fees to be paid (待缴费)")
     ISSUED = "issued", _("Results issued")
     DELIVERED = "delivered", _("Delivered")
     CLOSED = "closed", _("Closed (办结)")
@@ -54,6 +55,7 @@ class TaskKind(models.TextChoices):
     ACCEPT = "accept", _("Acceptance (受理)")
     SUPPLEMENT = "supplement", _("Supplement by the applicant (补正)")
     REVIEW = "review", _("Department review (审查)")
+    PAY = "pay", _("Payment of fees by the applicant (缴费)")
     ISSUE = "issue", _("Unified issuance (统一出件)")
 
 
@@ -122,3 +124,8 @@ class EventKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
     MATERIAL_FETCHED = "material_fetched", _("Licence fetched from the library")
     PUSHED = "pushed", _("Sent to a department system")
+    PAYMENT_DUE = "payment_due", _("Fees to pay")
+    PAID = "paid", _("Fees paid")
+    PAYMENT_OUTSIDE = "payment_outside", _("Fees collected outside the platform")
+    REFUNDED = "refunded", _("Fees refunded")
+    PARCEL = "parcel", _("Parcel")

@@ -1,4 +1,5 @@
-"""Worker tasks of cases: process timers, overdue escalation, pushes to department systems."""
+"""Worker tasks of cases: process timers, overdue escalation, pushes to department systems, the paying
+step."""
 
 from __future__ import annotations
 
@@ -32,6 +33,21 @@ def push_case(case_id: int) -> int:
 
 
 @task()
+def payment_settled(case_id: int) -> bool:
+    """The case's fee order was settled: move the case on from its paying step."""
+    from tongban.cases.services.paying import complete_payment
+
+    return complete_payment(case_id)
+
+
+@task()
+def sweep_paid_cases() -> int:
+    from tongban.cases.services.paying import sweep
+
+    return sweep()
+
+
+@task()
 def retry_pushes() -> int:
     from tongban.cases.services.pushes import push_pending
 
@@ -41,3 +57,4 @@ def retry_pushes() -> int:
 schedule.register("cases.timers", timedelta(minutes=1), advance_timers)
 schedule.register("cases.escalate_overdue", timedelta(minutes=15), escalate_overdue_tasks)
 schedule.register("cases.retry_pushes", timedelta(minutes=5), retry_pushes)
+schedule.register("cases.sweep_paid", timedelta(minutes=5), sweep_paid_cases)

@@ -128,6 +128,32 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _("The deadline of case %(case_no)s was extended"),
         _("The deadline of case %(case_no)s was extended to %(due_on)s. Reason: %(reason)s"),
     ),
+    # The paying step (cases.services.paying, payments). Amounts are formatted yuan (¥1,234.50).
+    "case.payment_due": MessageTemplate(
+        _("Fees to pay for case %(case_no)s"),
+        _(
+            "Case %(case_no)s for %(target)s was approved. Please pay %(amount)s (order %(order_no)s) on "
+            "the case page; the results are issued once the fees are paid."
+        ),
+    ),
+    "case.paid": MessageTemplate(
+        _("Fees of case %(case_no)s received"),
+        _(
+            "We received %(amount)s for case %(case_no)s. The electronic receipt is on the case page; the "
+            "results are being issued."
+        ),
+    ),
+    "payment.assessment_needed": MessageTemplate(
+        _("Assess a fee of case %(case_no)s"),
+        _(
+            "Case %(case_no)s is waiting for payment, but the amount of “%(fee)s” is charged by rate and "
+            "must be assessed (核定) by your department. Please set it in the workbench's payments."
+        ),
+    ),
+    "payment.refunded": MessageTemplate(
+        _("Refund for case %(case_no)s"),
+        _("%(amount)s paid for case %(case_no)s was refunded to the account you paid from."),
+    ),
     # Parcels (tongban.logistics). Params: case_no, target, waybill, carrier, department; never the address.
     "shipment.booked": MessageTemplate(
         _("The results of case %(case_no)s are on their way"),

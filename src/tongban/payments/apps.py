@@ -7,7 +7,12 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
+        # The case process's paying step (cases does not depend on payments).
+        from tongban.cases.steps import register_payment_step
         from tongban.payments import checks, policies  # noqa: F401
 
         # Providers register themselves on import.
         from tongban.payments.providers import sandbox  # noqa: F401
+        from tongban.payments.step import CasePaymentStep
+
+        register_payment_step(CasePaymentStep())

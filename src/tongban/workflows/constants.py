@@ -24,11 +24,15 @@ KIND_ACCEPT = "accept"
 KIND_SUPPLEMENT = "supplement"
 KIND_REVIEW = "review"
 KIND_ISSUE = "issue"
-KINDS = frozenset({KIND_ACCEPT, KIND_SUPPLEMENT, KIND_REVIEW, KIND_ISSUE})
+# The applicant pays the case's fees (统一支付). The cases app completes it itself: at once when nothing is
+# due, otherwise when the fee order is settled.
+KIND_PAY = "pay"
+KINDS = frozenset({KIND_ACCEPT, KIND_SUPPLEMENT, KIND_REVIEW, KIND_PAY, KIND_ISSUE})
 
 # Completion values the processes route on (accept) or record (review).
 ACCEPTANCE_VALUES = frozenset({"accepted", "notice", "not_accepted"})
 DECISION_VALUES = frozenset({"approve", "reject"})
+PAYMENT_VALUES = frozenset({"paid", "none"})
 
 # Staff role that may upload, publish and retire process definitions (superusers may too).
 DESIGNER_ROLE = "process_designer"

@@ -2,8 +2,9 @@
 
 Shape: pre_review (DMN) → ONE accept (window) → notice loop (supplement with a lapse timer) → parallel
 split with one branch per bundle entry: ``"<item code>" in items`` → ``review_<n>`` (department) or skip
-→ parallel join → ONE issue (issuance) → end "done". Optional items the applicant did not choose are
-skipped, so their branch creates no task; the join waits for every selected review.
+→ parallel join → pay (applicant: the case's fees; the cases app passes over it when nothing is due)
+→ ONE issue (issuance) → end "done". Optional items the applicant did not choose are skipped, so their
+branch creates no task; the join waits for every selected review.
 
 The bundle's DMN is the shipped decision ``pre_review_<code>`` (``-`` written ``_``) when one exists, else
 the generic ``pre_review_bundle``. The output is deterministic (same bundle, same text), which lets the
@@ -68,7 +69,7 @@ def render_bundle_bpmn(code: str, name: str, item_codes: list[str], decision: st
     process_id = f"bundle_{code}"
     n = len(item_codes)
     branches = range(1, n + 1)
-    after_accept = "split" if n else "issue"
+    after_accept = "split" if n else "pay"
 
     body: list[str] = [
         '    <bpmn:startEvent id="start" name="申请提交"/>',
@@ -110,8 +111,10 @@ def render_bundle_bpmn(code: str, name: str, item_codes: list[str], decision: st
                 f'    <bpmn:exclusiveGateway id="merge_{i}"/>',
                 _flow(f"f_merged_{i}", f"merge_{i}", "join"),
             ]
-        body += ['    <bpmn:parallelGateway id="join"/>', _flow("f_join", "join", "issue")]
+        body += ['    <bpmn:parallelGateway id="join"/>', _flow("f_join", "join", "pay")]
     body += [
+        _user_task("pay", "缴费", kind="pay"),
+        _flow("f_pay", "pay", "issue"),
         _user_task("issue", "统一出件", kind="issue"),
         _flow("f_issue", "issue", "done"),
         '    <bpmn:endEvent id="done" name="办结"/>',
@@ -122,7 +125,7 @@ def render_bundle_bpmn(code: str, name: str, item_codes: list[str], decision: st
         window += ["split", *(f"selected_{i}" for i in branches), *(f"merge_{i}" for i in branches), "join"]
     lanes = [
         _lane("lane_window", "window", window),
-        _lane("lane_applicant", "applicant", ["supplement", "supplement_lapse", "lapsed"]),
+        _lane("lane_applicant", "applicant", ["supplement", "supplement_lapse", "lapsed", "pay"]),
         _lane("lane_department", "department", [f"review_{i}" for i in branches]) if n else "",
         _lane("lane_issuance", "issuance", ["issue", "done"]),
     ]

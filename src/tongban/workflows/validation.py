@@ -40,6 +40,7 @@ from tongban.workflows import engine, library
 from tongban.workflows.constants import (
     DEPARTMENT_LANE_PREFIX,
     KIND_ACCEPT,
+    KIND_PAY,
     KIND_REVIEW,
     KIND_SUPPLEMENT,
     KINDS,
@@ -331,6 +332,7 @@ _COMPLETION = {
     KIND_ACCEPT: {"acceptance": "accepted"},
     KIND_SUPPLEMENT: {},
     KIND_REVIEW: {"decision": "approve"},
+    KIND_PAY: {"payment": "paid"},
 }
 
 

@@ -33,6 +33,7 @@ from tongban.cases.constants import (
 )
 from tongban.cases.models import Case, Notice, Task
 from tongban.cases.policies import may_work_on
+from tongban.cases.services import paying
 from tongban.cases.services.common import (
     audit_case,
     event,
@@ -160,10 +161,15 @@ def _validate_completion(task: Task, c: Completion) -> None:
             reasons.describe("supplement", entry.reason, entry.text)
 
 
-def _advance(case: Case, task: Task, data: dict[str, Any]) -> engine.Workflow:
+def _advance(case: Case, task: Task, data: dict[str, Any], now: dt.datetime) -> engine.Workflow:
     wf = engine.load(case.workflow_state)
     wf.complete(task.spiff_id, data)
+    paying.pass_over_free_steps(case, wf, now)
     return wf
+
+
+def _open_tasks(case: Case, wf: engine.Workflow, now: dt.datetime) -> None:
+    paying.opened(case, sync_tasks(case, wf, now=now), now)
 
 
 # --- acceptance -----------------------------------------------------------------------------------
@@ -175,7 +181,7 @@ def _accept(
     today = timezone.localdate(now)
     dept = task.department
     if c.decision == Decision.ACCEPTED:
-        wf = _advance(case, task, {"acceptance": Acceptance.ACCEPTED})
+        wf = _advance(case, task, {"acceptance": Acceptance.ACCEPTED}, now)
         case.status, case.accepted_on, case.accepted_at = CaseStatus.IN_REVIEW, today, now
         case.items.update(status=ItemStatus.IN_REVIEW)
         refresh_due_dates(case)
@@ -190,14 +196,15 @@ def _accept(
             data={"due_on": case.due_on.isoformat() if case.due_on else None},
             at=now,
         )
-        sync_tasks(case, wf, now=now)
+        _open_tasks(case, wf, now)
         audit_case("case.accepted", case, principal, task=task.pk)
         notify_applicant(case, "case.accepted", "accepted", due_on=_fmt(case.due_on))
         transaction.on_commit(lambda: push_case.enqueue(case.pk))
     elif c.decision == Decision.NOTICE:
         due = add_working_days(today, int(settings.TONGBAN_CASE_SUPPLEMENT_WORKING_DAYS))
         timer_at = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
-        wf = _advance(case, task, {"acceptance": Acceptance.NOTICE, "supplement_due": timer_at.isoformat()})
+        notice_data = {"acceptance": Acceptance.NOTICE, "supplement_due": timer_at.isoformat()}
+        wf = _advance(case, task, notice_data, now)
         case.status = CaseStatus.NOTICE
         save_workflow(case, wf, "status")
         notice = _notice(case, principal, task, c, "acceptance", due)
@@ -211,13 +218,13 @@ def _accept(
             data={"entries": len(notice.entries), "due_on": due.isoformat()},
             at=now,
         )
-        sync_tasks(case, wf, now=now)
+        _open_tasks(case, wf, now)
         audit_case("case.notice", case, principal, task=task.pk, entries=len(notice.entries))
         notify_applicant(
             case, "case.notice", f"notice:{notice.pk}", count=len(notice.entries), due_on=_fmt(due)
         )
     else:
-        wf = _advance(case, task, {"acceptance": Acceptance.NOT_ACCEPTED})
+        wf = _advance(case, task, {"acceptance": Acceptance.NOT_ACCEPTED}, now)
         text = reasons.describe("not_accepted", c.reason, c.reason_text)
         case.status, case.closed_at = CaseStatus.NOT_ACCEPTED, now
         case.items.update(status=ItemStatus.CANCELLED, decision_reason=c.reason, decision_text=text)
@@ -232,7 +239,7 @@ def _accept(
             data={"reason": c.reason},
             at=now,
         )
-        sync_tasks(case, wf, now=now)
+        _open_tasks(case, wf, now)
         audit_case("case.not_accepted", case, principal, task=task.pk, reason=c.reason)
         notify_applicant(case, "case.not_accepted", "not_accepted", reason=text)
 
@@ -307,7 +314,7 @@ def _review(
     case_item.decision_text = comment if approve else reasons.describe("refused", c.reason, c.reason_text)
     case_item.decided_by, case_item.decided_at = principal.user, now
     case_item.save()
-    wf = _advance(case, task, {"decision": c.decision})
+    wf = _advance(case, task, {"decision": c.decision}, now)
     fields = []
     if not case.items.exclude(status__in=[ItemStatus.APPROVED, ItemStatus.REJECTED]).exists():
         case.status, case.decided_at = CaseStatus.DECIDED, now
@@ -323,7 +330,7 @@ def _review(
         data={"item": case_item.item_code, "decision": c.decision},
         at=now,
     )
-    sync_tasks(case, wf, now=now)
+    _open_tasks(case, wf, now)
     audit_case("case.decided", case, principal, task=task.pk, item=case_item.item_code, decision=c.decision)
     assert task.department is not None
     notify_applicant(case, "case.decided", f"decided:{case_item.item_code}", department=task.department.name)

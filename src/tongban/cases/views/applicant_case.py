@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongban.accounts.principal import Principal
 from tongban.accounts.request import principal_for
 from tongban.cases import forms_schema, presenters, query, targets
-from tongban.cases.constants import ItemStatus, MaterialSource, MaterialStatus
+from tongban.cases.constants import CaseStatus, EventKind, ItemStatus, MaterialSource, MaterialStatus
 from tongban.cases.models import Case
-from tongban.cases.services import flow, supplements
+from tongban.cases.services import flow, paying, supplements
 from tongban.cases.services.submission import MaterialInput
 from tongban.cases.views import applicant_forms as forms
 from tongban.cases.views.applicant import applicant_page, error_text, light_badge
@@ -132,9 +132,17 @@ def _render_detail(
             ],
             "may": authz.can(principal, "supplement", case),
         }
+    charged = case.events.filter(kind=EventKind.PAYMENT_DUE).order_by("-at", "-pk").first()
     context = {
         "case": case,
         "detail": detail,
+        # The paying step: what is due (the latest word on it), and whether the case ever charged fees.
+        "payment_due": (
+            {**charged.data, "amount": paying.yuan(int(charged.data.get("amount_cents") or 0))}
+            if charged is not None and case.status == CaseStatus.PAYING
+            else None
+        ),
+        "charged": charged is not None,
         "light": light_badge(detail["clock"]["light"]),
         "items": items,
         "materials": materials,

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.functional import Promise
+
 import structlog
 
 from tongban.accounts.principal import Principal
 from tongban.audits import services as audit
+from tongban.cases.constants import EventKind as CaseEventKind
+from tongban.cases.services.common import event as case_event
 from tongban.logistics.models import Shipment
 from tongban.notifications.constants import Channel
 from tongban.notifications.services import notify
@@ -42,6 +46,29 @@ def flag(shipment: Shipment, reason: str, now: dt.datetime, **detail: Any) -> No
     shipment.needs_attention, shipment.attention_reason, shipment.attention_at = True, reason, now
     log.warning("shipment_needs_attention", shipment=str(shipment.uid), reason=reason, **detail)
     audit_shipment("shipment.attention", shipment, None, reason=reason, **detail)
+
+
+def on_timeline(
+    shipment: Shipment, code: str, label: str | Promise, *, at: dt.datetime, location: str = ""
+) -> None:
+    """A step of the parcel on the case's timeline (carrier, waybill, what happened, where; never the
+    address or the carrier's free text, which can name people)."""
+    from tongban.logistics.carriers.registry import UnknownCarrier, registry
+
+    try:
+        name = str(registry.get(shipment.carrier).label) or shipment.carrier
+    except UnknownCarrier:
+        name = shipment.carrier
+    parts = [f"{name} {shipment.waybill_no}".strip(), str(label)]
+    if location:
+        parts.append(location[:60])
+    case_event(
+        shipment.case,
+        CaseEventKind.PARCEL,
+        message=" · ".join(parts),
+        data={"waybill": shipment.waybill_no, "code": code, "kind": shipment.kind},
+        at=at,
+    )
 
 
 def notify_applicant(shipment: Shipment, template: str, key: str, **params: Any) -> None:

@@ -34,14 +34,21 @@ from tongban.logistics.constants import (
 )
 from tongban.logistics.models import Shipment
 from tongban.logistics.policies import may_request
-from tongban.logistics.services.common import audit_shipment, flag, log, notify_applicant
+from tongban.logistics.services.common import audit_shipment, flag, log, notify_applicant, on_timeline
 from tongban.organizations.models import ServiceWindow
 from tongban.utils import authz
 from tongban.utils.errors import Conflict, DomainError, Forbidden
 
 # Case statuses in which results may be asked to be posted (booked once the case is issued).
 RESULT_STATUSES = frozenset(
-    {CaseStatus.SUBMITTED, CaseStatus.NOTICE, CaseStatus.IN_REVIEW, CaseStatus.DECIDED, CaseStatus.ISSUED}
+    {
+        CaseStatus.SUBMITTED,
+        CaseStatus.NOTICE,
+        CaseStatus.IN_REVIEW,
+        CaseStatus.DECIDED,
+        CaseStatus.PAYING,
+        CaseStatus.ISSUED,
+    }
 )
 WAITING_FOR_RESULTS = RESULT_STATUSES - {CaseStatus.ISSUED}
 # Case statuses in which paper materials are still wanted.
@@ -239,6 +246,14 @@ def book(shipment_id: int, *, now: dt.datetime | None = None) -> Shipment:
         shipment.save()
         audit_shipment("shipment.booked", shipment, None)
         collect = shipment.kind == ShipmentKind.COLLECT_MATERIALS
+        on_timeline(
+            shipment,
+            "booked",
+            _("Courier booked to collect the materials")
+            if collect
+            else _("Results booked with the carrier for posting"),
+            at=now,
+        )
         notify_applicant(
             shipment,
             "shipment.pickup_booked" if collect else "shipment.booked",

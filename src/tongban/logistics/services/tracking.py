@@ -41,7 +41,7 @@ from tongban.logistics.constants import (
     TrackingCode,
 )
 from tongban.logistics.models import CarrierEvent, Shipment, TrackingEvent
-from tongban.logistics.services.common import audit_shipment, flag, log, notify_applicant
+from tongban.logistics.services.common import audit_shipment, flag, log, notify_applicant, on_timeline
 from tongban.logistics.services.delivery import deliver_case
 from tongban.utils.errors import DomainError
 
@@ -227,6 +227,11 @@ def apply(shipment: Shipment, event: TrackingEvent, *, now: dt.datetime) -> bool
     moved = target != shipment.status
     shipment.status, shipment.status_at = target, at
     if moved:
+        if not (target == ShipmentStatus.DELIVERED and shipment.kind == ShipmentKind.DELIVER_RESULT):
+            # (signed-for results close the case, which writes its own "delivered" entry)
+            on_timeline(
+                shipment, event.code, ShipmentStatus(target).label, at=min(at, now), location=event.location
+            )
         _reached(shipment, target, event, now)
     return True
 
@@ -234,6 +239,8 @@ def apply(shipment: Shipment, event: TrackingEvent, *, now: dt.datetime) -> bool
 def _failed_attempt(shipment: Shipment, event: TrackingEvent, now: dt.datetime) -> None:
     pickup = event.code == TrackingCode.PICKUP_FAILED
     shipment.attempts += 1
+    label = TrackingCode(event.code).label
+    on_timeline(shipment, event.code, label, at=min(event.occurred_at, now), location=event.location)
     shipment.last_error = (event.description or event.code)[:300]
     if shipment.attempts < conf.max_attempts():
         shipment.retry_step = RetryStep.PICKUP if pickup else RetryStep.DELIVERY

@@ -33,6 +33,7 @@ from tongban.cases.tests.conftest import (
     business_type,
     catalogue,
     complete,
+    decide_all,
     enterprise,
     food_type,
     front_desk,
@@ -103,11 +104,7 @@ def address(districts: dict[str, Region]) -> dict[str, str]:
 
 def issue_case(case: Case, people: dict[str, User], department: Department, swj: Department) -> Case:
     """Accept, approve every item and issue the results, through the workbench services."""
-    complete(people["clerk"], open_task(case, "accept"), "accepted")
-    complete(people["swj_reviewer"], open_task(case, "review", swj), "approve")
-    for task in list(case.tasks.filter(status="open", kind="review", department=department)):
-        complete(people["samr_reviewer"], task, "approve")
-    complete(people["tax_reviewer"], case.tasks.get(status="open", kind="review"), "approve")
+    decide_all(case, people, department, swj)
     complete(people["clerk"], open_task(case, "issue"), "issue")
     case.refresh_from_db()
     assert case.status == CaseStatus.ISSUED

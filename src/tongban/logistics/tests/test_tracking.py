@@ -71,6 +71,10 @@ def test_a_posted_result_is_followed_to_the_door_and_signing_for_it_closes_the_c
     assert AuditEvent.objects.filter(event="case.delivered", object_id=str(mail_case.pk)).exists()
     # the case page can show the way of the parcel
     assert [row.code for row in case_tracking(mail_case)] == _codes(shipment)
+    # and the case's timeline carries each step that moved it (the signing is the "delivered" entry)
+    steps = CaseEvent.objects.filter(case=mail_case, kind=EventKind.PARCEL).order_by("at", "pk")
+    assert [e.data["code"] for e in steps] == ["booked", "picked_up", "in_transit", "out_for_delivery"]
+    assert all(shipment.waybill_no in e.message and "张" not in e.message for e in steps)
 
 
 def test_a_duplicate_event_is_stored_once_however_often_it_comes(

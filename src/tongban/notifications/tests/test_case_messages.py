@@ -29,6 +29,13 @@ CASE_PARAMS: dict[str, dict[str, object]] = {
     "case.lapsed": {"case_no": "TB20261127000123", "target": "我要开餐馆"},
     "case.task_overdue": {"case_no": "TB20261127000123", "due_on": "2026-12-01"},
     "case.extended": {"case_no": "TB20261127000123", "due_on": "2026-12-25", "reason": "需现场核查"},
+    "case.payment_due": {
+        "case_no": "TB20261127000123",
+        "target": "我要开餐馆",
+        "amount": "¥52.84",
+        "order_no": "TB20261127A1B2C3D4E5F6",
+    },
+    "case.paid": {"case_no": "TB20261127000123", "amount": "¥52.84"},
 }
 
 

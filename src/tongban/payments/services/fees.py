@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.accounts.principal import Principal
 from tongban.cases.constants import ItemStatus
 from tongban.cases.models import Case, CaseItem
+from tongban.cases.services import paying
 from tongban.items.models import FeeItem
 from tongban.organizations.models import Department
 from tongban.payments import policies
@@ -158,6 +159,8 @@ def _adjust(principal: Principal, fee_id: int, change: Callable[[OrderFee], str 
                 total_cents=order.total_cents,
             )
             _settle_if_nothing_to_pay(order, principal)
+            if event == "payment.fee_assessed" and order.status in PAYABLE and not unassessed(order):
+                paying.amount_set(order.case, order_no=order.order_no, amount_cents=order.total_cents)
     order.refresh_from_db()
     return order
 

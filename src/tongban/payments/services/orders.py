@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 import structlog
 
 from tongban.accounts.principal import Principal
+from tongban.cases.constants import CaseStatus
 from tongban.cases.models import Case
 from tongban.payments import policies
 from tongban.payments.constants import PAYABLE, SETTLED, Channel, ConfirmedBy, PaymentStatus
@@ -83,7 +84,19 @@ def _ensure_order(principal: Principal, case: Case) -> FeeOrder:
     _expire_if_due(case)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        return live_order(case) or fees.build_order(case, principal)
+        return live_order(case) or _new_order(case, principal)
+
+
+def _new_order(case: Case, principal: Principal) -> FeeOrder:
+    """Orders are made at the case's paying step (after the departments' decisions), never before."""
+    if case.status != CaseStatus.PAYING:
+        if not fees.draft_lines(case):
+            raise DomainError("case_has_no_fees", _("This case has no fees to pay."))
+        raise Conflict(
+            "case_not_awaiting_payment",
+            _("Fees are paid once the departments have decided; this case is not waiting for payment."),
+        )
+    return fees.build_order(case, principal)
 
 
 def _by_key(case: Case, key: str) -> Payment | None:
@@ -105,7 +118,7 @@ def start_payment(principal: Principal, case: Case, *, channel: str, idempotency
         payment = _by_key(case, key)
         replay = payment is not None
         if payment is None:
-            order = live_order(case) or fees.build_order(case, principal)
+            order = live_order(case) or _new_order(case, principal)
             payment, replay = _attempt(principal, order, channel, key)
         elif payment.channel != channel:
             raise Conflict(

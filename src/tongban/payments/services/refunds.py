@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 import structlog
 
 from tongban.accounts.principal import Principal
+from tongban.cases.services import paying
 from tongban.payments import policies, tasks
 from tongban.payments.constants import (
     REFUND_HOLDS,
@@ -224,6 +225,13 @@ def apply_refund_info(refund_id: int, info: RefundInfo) -> Refund:
             refund.status, refund.finished_at = RefundStatus.SUCCEEDED, info.finished_at or timezone.now()
             _count_refunded(order, refund)
             record("payment.refunded", refund, order=order.order_no, amount_cents=refund.amount_cents)
+            paying.refunded(
+                order.case,
+                order_no=order.order_no,
+                refund_no=refund.out_refund_no,
+                amount_cents=refund.amount_cents,
+                at=refund.finished_at,
+            )
         elif info.state == "failed" and refund.status in (RefundStatus.REQUESTED, RefundStatus.PROCESSING):
             refund.status, refund.finished_at = RefundStatus.FAILED, timezone.now()
             record("payment.refund_failed", refund, order=order.order_no, amount_cents=refund.amount_cents)

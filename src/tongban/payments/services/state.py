@@ -32,6 +32,7 @@ from tongban.payments.models import FeeOrder, Payment, Settlement
 from tongban.payments.providers.base import CreatedPayment, ProviderError, TradeInfo
 from tongban.payments.services import receipts, refunds
 from tongban.payments.services.common import lock_order, provider_of, record
+from tongban.payments.step import case_settled
 from tongban.utils.errors import Conflict
 
 log = structlog.get_logger(__name__)
@@ -121,6 +122,7 @@ def settle(order: FeeOrder, payment: Payment) -> Settlement:
         payment=payment.out_trade_no,
         amount_cents=payment.amount_cents,
     )
+    case_settled(order)
     if order.payments.filter(status=PaymentStatus.PENDING).exists():
         # Other open attempts must not take the money a second time: close them at the provider.
         transaction.on_commit(partial(tasks.close_attempts.enqueue, order.pk))
@@ -135,6 +137,7 @@ def settle_free(order: FeeOrder, principal: Principal | None = None) -> Settleme
     order.status, order.paid_at = OrderStatus.PAID, settlement.settled_at
     order.save(update_fields=["status", "paid_at", "updated_at"])
     record("payment.settled", order, principal, order=order.order_no, amount_cents=0, free=True)
+    case_settled(order)
     return settlement
 
 

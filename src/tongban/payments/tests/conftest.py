@@ -3,7 +3,8 @@
 
 ``fees`` adds fee items to the catalogue (the case fixtures have none): 市场监管局 (``department``)
 charges 1234 (企业设立, fixed) + 1000 (食品经营许可证工本费, waivable) + 2550 (检验费) = 4784 fen,
-水务局 (``swj``) 500 fen; 税务局 nothing. ``order_case`` is the submitted bundle case with those fees.
+水务局 (``swj``) 500 fen; 税务局 nothing. ``order_case`` is the bundle case with those fees at its paying
+step (accepted, every item approved: the order is made).
 Staff: ``people`` of the case tests plus ``finance`` (role ``finance``, at the front desk).
 Callbacks are sent by calling the sandbox by hand (``deliver``): in tests nothing runs on commit.
 """
@@ -20,6 +21,7 @@ import pytest
 
 from tongban.accounts.models import Role, User
 from tongban.accounts.principal import Principal
+from tongban.cases.constants import CaseStatus
 from tongban.cases.models import Case
 from tongban.cases.tests.conftest import (
     World,
@@ -28,6 +30,7 @@ from tongban.cases.tests.conftest import (
     business_licence,
     business_type,
     catalogue,
+    decide_all,
     enterprise,
     food_type,
     front_desk,
@@ -82,8 +85,17 @@ def fees(catalogue: World) -> dict[str, FeeItem]:
 
 
 @pytest.fixture
-def order_case(fees: dict[str, FeeItem], submitted: Case) -> Case:
-    return submitted
+def order_case(
+    fees: dict[str, FeeItem],
+    submitted: Case,
+    people: dict[str, User],
+    department: Department,
+    swj: Department,
+) -> Case:
+    """The bundle case with fees, accepted and approved: at its paying step, the order made."""
+    case = decide_all(submitted, people, department, swj)
+    assert case.status == CaseStatus.PAYING
+    return case
 
 
 @pytest.fixture

@@ -10,8 +10,13 @@ import pytest
 from tongban.accounts.models import User
 from tongban.accounts.principal import Principal
 from tongban.audits.models import AuditEvent
+from tongban.cases.constants import CaseStatus, EventKind
 from tongban.cases.models import Case
+from tongban.cases.services import paying
+from tongban.cases.tests.conftest import decide_all
 from tongban.items.models import FeeItem
+from tongban.notifications.models import Notification
+from tongban.organizations.models import Department
 from tongban.payments.constants import OrderStatus, PaymentStatus
 from tongban.payments.models import OrderFee, Settlement
 from tongban.payments.services import fees, orders
@@ -94,8 +99,14 @@ def test_staff_waive_a_waivable_fee_with_a_reason(
     assert AuditEvent.objects.filter(event="payment.fee_waived").count() == 1
 
 
+@pytest.mark.usefixtures("fees")
 def test_fee_charged_by_rate_is_assessed_before_payment(
-    catalogue: Any, order_case: Case, applicant: Principal, people: dict[str, User]
+    catalogue: Any,
+    submitted: Case,
+    applicant: Principal,
+    people: dict[str, User],
+    department: Department,
+    swj: Department,
 ) -> None:
     FeeItem.objects.create(
         item=catalogue.item_drainage,
@@ -104,6 +115,14 @@ def test_fee_charged_by_rate_is_assessed_before_payment(
         basis="沪价费",
         amount_cents=None,
     )
+    order_case = decide_all(submitted, people, department, swj)
+    assert order_case.status == CaseStatus.PAYING
+    # The reviewer who approved the item is asked to assess; the applicant is told once it is set.
+    asked = Notification.objects.filter(template="payment.assessment_needed")
+    assert [n.recipient for n in asked] == [people["swj_reviewer"]]
+    assert not Notification.objects.filter(template="case.payment_due").exists()
+    due = order_case.events.get(kind=EventKind.PAYMENT_DUE)
+    assert due.data["pending_assessment"] is True
     with pytest.raises(DomainError) as exc:
         orders.start_payment(applicant, order_case, channel="alipay")
     assert exc.value.code == "fees_not_assessed"
@@ -122,16 +141,24 @@ def test_fee_charged_by_rate_is_assessed_before_payment(
         principal_of(people["swj_reviewer"]), rated.pk, amount_cents=1360, note="8 立方米 × 1.70 元"
     )
     assert order.total_cents == TOTAL_CENTS + 1360
+    told = Notification.objects.get(template="case.payment_due", channel="inbox")
+    assert told.recipient == order_case.applicant and "¥66.44" in told.params["amount"]
     started = orders.start_payment(applicant, order_case, channel="alipay")
     assert started.payment.amount_cents == TOTAL_CENTS + 1360
 
 
 def test_order_waived_in_full_is_settled_without_payment(
-    catalogue: Any, submitted: Case, applicant: Principal, people: dict[str, User]
+    catalogue: Any,
+    submitted: Case,
+    applicant: Principal,
+    people: dict[str, User],
+    department: Department,
+    swj: Department,
 ) -> None:
     FeeItem.objects.create(
         item=catalogue.item_food, name="工本费", standard="10元", basis="b", amount_cents=1000, waivable=True
     )
+    submitted = decide_all(submitted, people, department, swj)
     order = orders.open_order(principal_of(people["samr_reviewer"]), submitted)
     order = fees.waive_fee(
         principal_of(people["samr_reviewer"]), _fee(order, "工本费").pk, reason="残疾人减免"
@@ -145,3 +172,9 @@ def test_order_waived_in_full_is_settled_without_payment(
     with pytest.raises(Conflict):
         fees.waive_fee(principal_of(people["samr_reviewer"]), _fee(order, "工本费").pk, reason="again")
     assert fresh(order).receipts.count() == 0
+    # Nothing left to pay: the case moves on to issuance (the worker does this after the commit).
+    assert paying.complete_payment(submitted.pk) is True
+    submitted.refresh_from_db()
+    assert submitted.status == CaseStatus.DECIDED
+    assert submitted.tasks.get(kind="pay").decision == "paid"
+    assert submitted.tasks.filter(kind="issue", status="open").exists()

@@ -140,3 +140,17 @@ def test_admin_shows_everything_and_changes_nothing(paid_order: FeeOrder, settin
     assert client.get("/admin/payments/feeorder/add/").status_code == 403
     page = client.get(f"/admin/payments/feeorder/{paid_order.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+
+
+def test_the_case_page_asks_for_the_fees_while_paying(
+    payer: Client, order_case: Case, start: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    page = payer.get(f"/cases/{order_case.case_no}/").content.decode()
+    assert 'data-testid="payment-due"' in page and "¥52.84" in page
+    assert f"/payments/cases/{order_case.case_no}/pay/" in page
+    pay_at_cashier(start(order_case).payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver()
+    page = payer.get(f"/cases/{order_case.case_no}/").content.decode()
+    assert 'data-testid="payment-due"' not in page  # paid: the case is being issued
+    assert 'data-testid="pay-link"' in page and 'data-kind="paid"' in page

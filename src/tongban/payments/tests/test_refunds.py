@@ -10,6 +10,7 @@ from django.db.models import F
 import pytest
 
 from tongban.accounts.models import User
+from tongban.notifications.models import Notification
 from tongban.payments.constants import OrderStatus, RefundStatus
 from tongban.payments.models import FeeOrder, OrderLine, Refund, SandboxTrade
 from tongban.payments.services import refunds
@@ -126,6 +127,12 @@ def test_refund_lifecycle_partial_then_full(
     assert (order.status, order.refunded_cents) == (OrderStatus.REFUNDED, TOTAL_CENTS)
     assert sum(order.lines.values_list("refunded_cents", flat=True)) == TOTAL_CENTS
     assert refunds.refundable(order) == 0
+    # each refund that went through is on the case's timeline and told to the applicant, once
+    entries = order.case.events.filter(kind="refunded").order_by("pk")
+    assert [e.data["amount_cents"] for e in entries] == [1000, SAMR_CENTS - 1000, SWJ_CENTS]
+    assert "¥10.00" in entries[0].message
+    told = Notification.objects.filter(template="payment.refunded", channel="inbox")
+    assert told.count() == 3 and {n.recipient for n in told} == {order.case.applicant}
 
 
 def test_refunds_of_an_unpaid_order_are_refused(order_case: Any, start: Any, people: dict[str, User]) -> None:

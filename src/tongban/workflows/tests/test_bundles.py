@@ -50,6 +50,9 @@ def test_only_selected_items_are_reviewed_and_the_join_waits_for_them(shop: Any)
     assert reviews(wf) == [("review_3", "CODE-C", "department")]
     assert [t.kind for t in wf.ready_user_tasks()] == ["review"]
     wf = step(wf, "review", {"decision": "reject"})
+    pay = only(wf, "pay")  # after the join: the case's fees (the cases app skips it when none are due)
+    assert pay.lane == "applicant"
+    wf = step(wf, "pay", {"payment": "paid"})
     issue = only(wf, "issue")
     assert issue.lane == "issuance"
     wf = step(wf, "issue", {})
@@ -64,7 +67,7 @@ def test_every_item_chosen(shop: Any) -> None:
     for left in (2, 1, 0):
         wf = _complete_first(wf)
         assert len(reviews(wf)) == left
-    assert only(wf, "issue")
+    assert only(wf, "pay")
 
 
 def _complete_first(wf: engine.Workflow) -> engine.Workflow:
@@ -72,8 +75,9 @@ def _complete_first(wf: engine.Workflow) -> engine.Workflow:
     return roundtrip(wf)
 
 
-def test_no_item_chosen_goes_straight_to_issue(shop: Any) -> None:
+def test_no_item_chosen_goes_straight_to_paying_and_issue(shop: Any) -> None:
     wf = step(engine.start("bundle_demo-shop", start_data(items=[])), "accept", {"acceptance": "accepted"})
+    wf = step(wf, "pay", {"payment": "none"})
     assert only(wf, "issue")
 
 
@@ -172,5 +176,6 @@ class TestRestaurant:
         assert [code for _id, code, _lane in reviews(wf)] == chosen
         while reviews(wf):
             wf = _complete_first(wf)
+        wf = step(wf, "pay", {"payment": "paid"})
         wf = step(wf, "issue", {})
         assert wf.end_event == "done"

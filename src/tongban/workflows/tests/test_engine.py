@@ -41,6 +41,9 @@ class TestPromised:
         review = only(wf, "review")
         assert (review.bpmn_id, review.lane) == ("review", "department")
         wf = step(wf, "review", {"decision": "reject"})  # refusals are issued too (unified issuance)
+        pay = only(wf, "pay")  # the cases app completes it with "none" when nothing is due
+        assert (pay.bpmn_id, pay.lane) == ("pay", "applicant")
+        wf = step(wf, "pay", {"payment": "none"})
         issue = only(wf, "issue")
         assert issue.lane == "issuance"
         assert not wf.is_completed and wf.end_event == ""
@@ -66,6 +69,7 @@ class TestPromised:
         assert wf.next_timer_at() is None
         wf = step(wf, "accept", {"acceptance": "accepted"})
         wf = step(wf, "review", {"decision": "approve"})
+        wf = step(wf, "pay", {"payment": "paid"})
         wf = step(wf, "issue", {})
         assert wf.end_event == "done"
 
@@ -123,6 +127,7 @@ def test_immediate_process_keeps_accept_and_review_in_the_department() -> None:
     wf = step(wf, "accept", {"acceptance": "accepted"})
     assert only(wf, "review").lane == "department"
     wf = step(wf, "review", {"decision": "approve"})
+    wf = step(wf, "pay", {"payment": "paid"})
     assert only(wf, "issue").lane == "issuance"
     wf = step(wf, "issue", {})
     assert wf.end_event == "done"

@@ -31,7 +31,7 @@ def test_shipped_definitions_pass(key: str) -> None:
         ("notice", "done"),
     ]
     kinds = {t["kind"] for t in report.user_tasks}
-    assert kinds == {"accept", "supplement", "review", "issue"}
+    assert kinds == {"accept", "supplement", "review", "pay", "issue"}
 
 
 def test_generated_bundle_with_the_generic_table_passes() -> None:
@@ -105,7 +105,7 @@ def test_a_process_stuck_on_a_timer() -> None:
         '<bpmn:timeDuration>"P1Y"</bpmn:timeDuration></bpmn:timerEventDefinition>'
         '</bpmn:intermediateCatchEvent><bpmn:sequenceFlow id="f_wait" sourceRef="wait" targetRef="issue"/>'
         '<bpmn:userTask id="issue" name="统一出件">',
-    ).replace('sourceRef="review" targetRef="issue"', 'sourceRef="review" targetRef="wait"')
+    ).replace('sourceRef="pay" targetRef="issue"', 'sourceRef="pay" targetRef="wait"')
     assert codes(validate(waiting, PROMISED_DMNS)) == ["dry_run_stuck"]
 
 
