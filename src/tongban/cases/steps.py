@@ -1,5 +1,8 @@
 """Steps of a case process that another app carries out, behind a small contract.
 
+Also: listeners told (after the commit) that a case's results were issued, e.g. logistics books the
+parcel of results going by post at once instead of on its next worker round.
+
 The paying step (task kind ``pay``) belongs to the payments app, which depends on cases (not the other
 way round). It registers a ``PaymentStep`` in its ``AppConfig.ready``; the cases app asks it whether
 anything is due when a case reaches the step, lets it make the fee order, and checks with it that the
@@ -11,6 +14,7 @@ outside the platform.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -70,3 +74,16 @@ def payment_step() -> PaymentStep | None:
     """The registered step, or None when fees cannot be paid through the platform."""
     step = _payment_step
     return step if step is not None and step.enabled() else None
+
+
+_issued_listeners: list[Callable[[int], None]] = []
+
+
+def on_issued(listener: Callable[[int], None]) -> None:
+    """Call ``listener(case_id)`` after the commit of every issuance (registered once, in ``ready``)."""
+    if listener not in _issued_listeners:
+        _issued_listeners.append(listener)
+
+
+def issued_listeners() -> list[Callable[[int], None]]:
+    return list(_issued_listeners)

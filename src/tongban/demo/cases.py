@@ -3,7 +3,10 @@
 - ``biz_owner`` for 上海示例餐饮管理有限公司 applied for 开办餐饮店一件事 (waiting at the front desk,
   黄浦区行政服务中心 ``window_staff``);
 - ``citizen_b`` for the 个体工商户 applied for 食品经营许可 and it was accepted (in review at 市场监管局,
-  ``reviewer_samr``).
+  ``reviewer_samr``);
+- ``citizen_a`` applied for 机动车驾驶证换证 with the new licence sent by post (address given); it was
+  accepted and approved by 公安局 and waits for the ¥10.00 工本费 (pay it in the sandbox, issue it as
+  ``window_staff``, then follow the parcel of the demo carrier to the door).
 
 Every case goes through the real services (numbering, licence reuse with consent, process, tasks), with
 generated one-page PDFs for the materials that have to be uploaded. Re-running finds them by their
@@ -13,6 +16,7 @@ idempotency keys.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -58,10 +62,14 @@ def _principal(username: str, uscc_holder: str) -> Principal | None:
     from tongban.accounts.services import select_acting_for
 
     user = User.objects.filter(username=username).first()
-    legal = LegalPerson.objects.filter(name=uscc_holder).first()
-    if user is None or legal is None:
+    if user is None:
         return None
     p = Principal(user=user)
+    if not uscc_holder:
+        return p
+    legal = LegalPerson.objects.filter(name=uscc_holder).first()
+    if legal is None:
+        return None
     rep = select_acting_for(principal=p, legal_person=legal)
     p.acting_for, p.representation = rep.legal_person, rep
     return p
@@ -84,7 +92,7 @@ def _form(target: Target, principal: Principal) -> dict[str, Any]:
     return form
 
 
-def _apply(principal: Principal, kind: str, code: str, key: str) -> Case | None:
+def _apply(principal: Principal, kind: str, code: str, key: str, delivery: str = "electronic") -> Case | None:
     target = resolve(kind, code)
     materials = []
     for m in target.materials:
@@ -98,41 +106,98 @@ def _apply(principal: Principal, kind: str, code: str, key: str) -> Case | None:
         form=_form(target, principal),
         materials=materials,
         consents=[m.kind.code for m in target.materials if m.exemption.basis == "e_license"],
+        delivery_method=delivery,
     )
     return submit(principal, app, idempotency_key=key)
 
 
+@dataclass(frozen=True)
+class Plan:
+    username: str
+    holder: str  # the legal person acted for; "" for a citizen applying for themself
+    kind: str
+    code: str  # bundle code, or "" to look the item up by ``item_name``
+    key: str
+    item_name: str = ""
+    stage: str = "submitted"  # "submitted", "accepted" or "decided" (every item approved)
+    delivery: str = "electronic"
+    # Where the results go by post (given with the application, as on the tracking page).
+    address: dict[str, str] | None = None
+
+
+PLANS = [
+    Plan("biz_owner", "上海示例餐饮管理有限公司", "bundle", "open-restaurant", "demo:restaurant"),
+    Plan(
+        "citizen_b", "上海市浦东新区演示小吃店", "item", "", "demo:food-licence", "食品经营许可", "accepted"
+    ),
+    Plan(
+        "citizen_a",
+        "",
+        "item",
+        "",
+        "demo:driving-licence",
+        "机动车驾驶证换证",
+        "decided",
+        "mail",
+        {
+            "name": "张示例",
+            "phone": "13800138001",
+            "region_code": "310101",
+            "detail": "示例路88号3号楼502室",
+            "postcode": "200001",
+        },
+    ),
+]
+
+
 def load_demo_cases(report: LoadReport, *, now: dt.datetime | None = None) -> None:
-    plans = [
-        ("biz_owner", "上海示例餐饮管理有限公司", "bundle", "open-restaurant", "demo:restaurant", False),
-        ("citizen_b", "上海市浦东新区演示小吃店", "item", "", "demo:food-licence", True),
-    ]
-    for username, holder, kind, code, key, accept in plans:
-        principal = _principal(username, holder)
+    for plan in PLANS:
+        principal = _principal(plan.username, plan.holder)
         if principal is None or principal.user is None:
             report.add("demo cases", SKIPPED)
             continue
-        if Case.objects.filter(applicant=principal.user, idempotency_key=key).exists():
+        if Case.objects.filter(applicant=principal.user, idempotency_key=plan.key).exists():
             report.add("demo cases", FOUND)
             continue
-        if kind == "item":
+        code = plan.code
+        if plan.kind == "item":
             from tongban.items.models import ServiceItem
 
-            item = ServiceItem.objects.published().filter(name="食品经营许可").first()
+            item = ServiceItem.objects.published().filter(name=plan.item_name).first()
             if item is None:
                 report.add("demo cases", SKIPPED)
                 continue
             code = item.code
         try:
-            case = _apply(principal, kind, code, key)
+            case = _apply(principal, plan.kind, code, plan.key, plan.delivery)
+            if case is not None and plan.address is not None:
+                from tongban.logistics.constants import ShipmentKind
+                from tongban.logistics.services.shipments import create_shipment
+
+                create_shipment(
+                    principal,
+                    case,
+                    kind=ShipmentKind.DELIVER_RESULT,
+                    address=plan.address,
+                    idempotency_key=f"{plan.key}:post",
+                )
+            if case is not None and plan.stage != "submitted":
+                _advance(case, decide=plan.stage == "decided", now=now)
         except Exception as exc:  # demo data must never stop `make run`; say what went wrong
-            report.warnings.append(f"demo case {key} not created: {exc}")
+            report.warnings.append(f"demo case {plan.key} not created: {exc}")
             continue
-        if case is not None and accept:
-            task = case.tasks.filter(kind="accept", status="open").first()
-            clerk = User.objects.filter(
-                staff__department=case.front_desk, staff__roles__code="window_clerk"
-            ).first()
-            if task is not None and clerk is not None:
-                flow.complete_task(Principal(user=clerk), task.pk, Completion(decision="accepted"), now=now)
         report.add("demo cases", CREATED)
+
+
+def _advance(case: Case, *, decide: bool, now: dt.datetime | None) -> None:
+    """Accept (by whoever the process routes acceptance to), and (``decide``) approve every item."""
+    kinds = ["accept", "review"] if decide else ["accept"]
+    while True:
+        task = case.tasks.filter(kind__in=kinds, status="open").select_related("department").first()
+        if task is None:
+            return
+        worker = User.objects.filter(staff__department=task.department, staff__roles__code=task.role).first()
+        if worker is None:
+            return
+        decision = "accepted" if task.kind == "accept" else "approve"
+        flow.complete_task(Principal(user=worker), task.pk, Completion(decision=decision), now=now)

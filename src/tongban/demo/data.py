@@ -622,6 +622,15 @@ STAFF: list[DemoStaff] = [
         demonstrates="Window clerk at 黄浦区行政服务中心 综合受理窗口: accepts in-person applications.",
     ),
     DemoStaff(
+        "finance_staff",
+        "钱财务",
+        "DEMO-F001",
+        "huangpu-fwzx",
+        ["finance"],
+        district_code="310101",
+        demonstrates="财务 at 黄浦区行政服务中心: fee orders, refunds, bank transfers, reconciliation.",
+    ),
+    DemoStaff(
         "admin",
         "管示例",
         "DEMO-A001",

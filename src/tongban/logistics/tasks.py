@@ -23,6 +23,19 @@ def book_shipment(shipment_id: int) -> str:
 
 
 @task()
+def book_case_results(case_id: int) -> int:
+    """The case's results were just issued: book its waiting parcel of results now."""
+    from tongban.logistics.services.shipments import book_issued
+
+    return book_issued(case_id)
+
+
+def case_issued(case_id: int) -> None:
+    """``cases.steps`` listener (runs after the issuance's commit)."""
+    book_case_results.enqueue(case_id)
+
+
+@task()
 def retry_shipments() -> int:
     """Book due shipments and ask carriers for due pickup or delivery attempts (with back-off)."""
     from tongban.logistics.services.shipments import retry_due

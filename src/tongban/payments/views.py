@@ -72,7 +72,17 @@ def pay(request: HttpRequest, case_no: str) -> HttpResponse:
         "key": uuid.uuid4().hex,
         "error": error,
     }
-    return render(request, "payments/pay.html", context, status=400 if error else 200)
+    response = render(request, "payments/pay.html", context, status=400 if error else 200)
+    return _allow_cashiers(request, response)
+
+
+def _allow_cashiers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The pay form's answer redirects to the provider's cashier: browsers apply the page's CSP
+    ``form-action`` to that redirect, so the enabled providers' cashier origins are allowed here."""
+    origins = sorted({o for provider in providers.enabled() for o in provider.cashier_origins()})
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
 
 
 @payer_page

@@ -16,10 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.accounts.principal import Principal
-from tongban.cases import clocks, results
+from tongban.cases import clocks, results, steps
 from tongban.cases.constants import CaseStatus, DeliveryMethod, EventKind, HolderKind, ItemStatus
 from tongban.cases.models import Case, CaseItem, Task
-from tongban.cases.services.common import audit_case, event, notify_applicant, save_case, save_workflow
+from tongban.cases.services.common import (
+    audit_case,
+    event,
+    notify_applicant,
+    on_commit,
+    save_case,
+    save_workflow,
+)
 from tongban.cases.services.routing import case_clock, sync_tasks
 from tongban.licenses.constants import HolderCodeType, LicenseStatus, VersionReason
 from tongban.licenses.holders import holder_hash
@@ -180,6 +187,8 @@ def issue_results(
     notify_applicant(case, "case.issued", "issued", results=names)
     if case.closed_at:
         notify_applicant(case, "case.closed", "closed")
+    for listener in steps.issued_listeners():
+        on_commit(listener, case.pk)
 
 
 def deliver_and_close(

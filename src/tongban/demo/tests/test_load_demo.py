@@ -250,3 +250,11 @@ def test_demo_cases_wait_in_the_inboxes(loaded: None) -> None:
     food = Case.objects.get(idempotency_key="demo:food-licence")
     assert food.status == "in_review"
     assert food.tasks.filter(kind="review", status="open", department__slug="samr").count() == 1
+    # citizen_a's driving licence renewal waits for its fee, the new licence to go by post
+    renewal = Case.objects.get(idempotency_key="demo:driving-licence")
+    assert (renewal.status, renewal.delivery_method) == ("paying", "mail")
+    order = renewal.fee_orders.get()
+    assert (order.status, order.total_cents) == ("created", 1000)
+    assert renewal.tasks.filter(kind="pay", status="open").count() == 1
+    parcel = renewal.shipments.get()
+    assert parcel.status == "created"  # booked once the licence is issued

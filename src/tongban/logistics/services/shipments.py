@@ -284,6 +284,17 @@ def request_attempt(shipment_id: int, *, now: dt.datetime | None = None) -> Ship
     return shipment
 
 
+def book_issued(case_id: int, *, now: dt.datetime | None = None) -> int:
+    """Book the case's results parcel that waits for issuance (if any); returns how many were booked."""
+    waiting = Shipment.objects.filter(
+        case_id=case_id,
+        kind=ShipmentKind.DELIVER_RESULT,
+        status=ShipmentStatus.CREATED,
+        retry_step=RetryStep.BOOK,
+    ).values_list("pk", flat=True)
+    return sum(book(pk, now=now).status == ShipmentStatus.BOOKED for pk in list(waiting))
+
+
 def retry_due(*, now: dt.datetime | None = None) -> int:
     """The worker's round: book what is due, ask for the attempts that are due. Returns shipments seen."""
     now = now or timezone.now()

@@ -186,6 +186,23 @@ def test_results_are_booked_only_once_the_case_is_issued(
     assert shipment.status == ShipmentStatus.BOOKED and shipment.waybill_no
 
 
+def test_results_are_booked_right_after_the_issuance_is_committed(
+    mail_submitted: Case,
+    applicant: Principal,
+    clock: Any,
+    people: dict[str, User],
+    department: Department,
+    swj: Department,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    shipment = ship(applicant, mail_submitted)
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_case(mail_submitted, people, department, swj)
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.BOOKED  # not waiting for the worker's next round
+    assert retry_due() == 0
+
+
 def test_a_waiting_shipment_of_a_withdrawn_case_is_cancelled(
     mail_submitted: Case, applicant: Principal, clock: Any
 ) -> None:

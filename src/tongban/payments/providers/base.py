@@ -162,6 +162,11 @@ class PaymentProvider(ABC, Generic[OptionsT]):
             return [str(exc)]
         return []
 
+    def cashier_origins(self) -> list[str]:
+        """Origins (``https://host``) of the provider's cashier pages. The pay form's answer redirects
+        there, so the pay page's Content-Security-Policy ``form-action`` must allow them."""
+        return []
+
     @abstractmethod
     def create_payment(self, request: PaymentRequest) -> CreatedPayment: ...
 

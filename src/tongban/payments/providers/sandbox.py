@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -76,6 +77,11 @@ class SandboxOptions(BaseModel):
     account_name: str = Field("通办非税收入汇缴结算户（沙箱）", min_length=1)
     account_no: str = Field("31050161393600000000", pattern=r"^\d{8,30}$")
     bank: str = Field("沙箱银行上海分行", min_length=1)
+
+
+def _origin() -> str:
+    parts = urlsplit(settings.TONGBAN_SITE_URL)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _site(path: str) -> str:
@@ -133,6 +139,9 @@ class SandboxProvider(PaymentProvider[SandboxOptions]):
         return problems
 
     # --- the provider's API ---------------------------------------------------------------------
+    def cashier_origins(self) -> list[str]:
+        return [_origin()]  # its pages are served by the platform, at the configured site address
+
     def create_payment(self, request: PaymentRequest) -> CreatedPayment:
         with transaction.atomic():
             trade = SandboxTrade.objects.select_for_update().filter(out_trade_no=request.out_trade_no).first()

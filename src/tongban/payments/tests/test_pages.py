@@ -154,3 +154,14 @@ def test_the_case_page_asks_for_the_fees_while_paying(
     page = payer.get(f"/cases/{order_case.case_no}/").content.decode()
     assert 'data-testid="payment-due"' not in page  # paid: the case is being issued
     assert 'data-testid="pay-link"' in page and 'data-kind="paid"' in page
+
+
+def test_the_pay_form_may_send_the_payer_on_to_the_cashier(
+    payer: Client, order_case: Case, settings: Any
+) -> None:
+    # Browsers apply the page's CSP form-action to the redirect that answers the form.
+    settings.TONGBAN_SITE_URL = "https://zwfw.example.gov.cn/portal"
+    page = payer.get(f"/payments/cases/{order_case.case_no}/pay/")
+    policy = page["Content-Security-Policy"]
+    assert "form-action 'self' https://zwfw.example.gov.cn;" in policy + ";"
+    assert "form-action 'self';" in payer.get("/cases/").get("Content-Security-Policy", "") + ";"
