@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("tongban.accounts.urls")),
     path("workbench/cases/", include("tongban.cases.urls_workbench")),
     path("workbench/payments/", include("tongban.payments.urls_workbench")),
+    path("workbench/ratings/", include("tongban.ratings.urls_workbench")),
+    path("workbench/servicedesk/", include("tongban.servicedesk.urls_workbench")),
     path("workbench/", include("tongban.workbench.urls")),
     path("o/", include("tongban.sso.urls")),
     path("licenses/", include("tongban.licenses.urls")),
@@ -20,6 +22,8 @@ urlpatterns = [
     path("cases/", include("tongban.cases.urls")),
     path("payments/", include("tongban.payments.urls")),
     path("logistics/", include("tongban.logistics.urls")),
+    path("ratings/", include("tongban.ratings.urls")),
+    path("servicedesk/", include("tongban.servicedesk.urls")),
     # Blank forms and samples of the catalogue are public documents. Only that folder is served here;
     # in production a reverse proxy may serve it instead (docs/operations.md).
     re_path(r"^media/catalogue/(?P<path>.+)$", util_views.catalogue_document),

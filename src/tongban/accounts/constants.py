@@ -39,6 +39,7 @@ class StaffRole(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator (管理员)")
     PROCESS_DESIGNER = "process_designer", _("Process designer (流程设计)")
     FINANCE = "finance", _("Finance (财务)")
+    SERVICE_DESK = "service_desk", _("Service desk agent (客服)")
 
 
 # Scopes a personal access token can carry. Session sign-ins hold all of them.

@@ -129,6 +129,8 @@ def _mount() -> None:
     api.add_router("/", payments_router)
     api.add_router("/workbench/payments", payments_workbench_router)
     api.add_router("/", "tongban.logistics.api.router")
+    api.add_router("/", "tongban.ratings.api.router")
+    api.add_router("/", "tongban.servicedesk.api.router")
 
 
 _mount()

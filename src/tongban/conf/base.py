@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.payments",
     "tongban.logistics",
+    "tongban.ratings",
+    "tongban.servicedesk",
     "tongban.search",
     "tongban.sso",
     "tongban.portal",

@@ -455,6 +455,7 @@ ROLE_NAMES: dict[str, str] = {
     "administrator": "管理员",
     "process_designer": "流程设计",
     "finance": "财务",
+    "service_desk": "客服",
 }
 
 
@@ -629,6 +630,14 @@ STAFF: list[DemoStaff] = [
         ["finance"],
         district_code="310101",
         demonstrates="财务 at 黄浦区行政服务中心: fee orders, refunds, bank transfers, reconciliation.",
+    ),
+    DemoStaff(
+        "desk_staff",
+        "许客服",
+        "DEMO-K001",
+        "bgt",
+        ["service_desk"],
+        demonstrates="统一总客服 (12345 hotline): questions, complaints, suggestions for all departments.",
     ),
     DemoStaff(
         "admin",

@@ -193,6 +193,14 @@ def _display(value: Any) -> Any:
     return value
 
 
+def register(templates: dict[str, MessageTemplate]) -> None:
+    """Add an app's own templates (call from its ``AppConfig.ready``). A code names one template."""
+    for code, template in templates.items():
+        if TEMPLATES.get(code, template) != template:
+            raise ValueError(f"notification template {code} registered twice")
+        TEMPLATES[code] = template
+
+
 def render(template: str, params: dict[str, Any]) -> tuple[str, str]:
     tpl = TEMPLATES[template]
     shown = {key: _display(value) for key, value in params.items()}

@@ -7,12 +7,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        # The case process's paying step (cases does not depend on payments).
+        # Policies, system checks and providers register themselves on import.
         from tongban.cases.steps import register_payment_step
         from tongban.payments import checks, policies  # noqa: F401
-
-        # Providers register themselves on import.
         from tongban.payments.providers import sandbox  # noqa: F401
         from tongban.payments.step import CasePaymentStep
 
+        # The case process's paying step (cases does not depend on payments).
         register_payment_step(CasePaymentStep())
