@@ -87,11 +87,6 @@ class VerifiedCallback:
     events: list[CarrierEventData]
 
 
-def within_window(sent_at: dt.datetime, now: dt.datetime, seconds: int) -> bool:
-    """Replay window: a message signed more than ``seconds`` before (or after) ``now`` is refused."""
-    return abs((now - sent_at).total_seconds()) <= seconds
-
-
 class Carrier(ABC):
     identifier: str = ""
     label: str | Promise = ""

@@ -17,8 +17,6 @@ WeChat Pay v3 message layout), sent as ``X-Sandbox-Timestamp``, ``X-Sandbox-Nonc
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import secrets
 from collections.abc import Mapping
@@ -53,6 +51,7 @@ from tongban.payments.providers.base import (
     TradeState,
 )
 from tongban.payments.providers.registry import providers, register
+from tongban.utils.signing import HmacScheme, SignatureError
 
 log = structlog.get_logger(__name__)
 
@@ -88,9 +87,8 @@ def _site(path: str) -> str:
     return settings.TONGBAN_SITE_URL.rstrip("/") + path
 
 
-def signature(secret: str, timestamp: str, nonce: str, body: bytes) -> str:
-    message = f"{timestamp}\n{nonce}\n".encode() + body + b"\n"
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+# WeChat Pay v3 layout: HMAC-SHA256 over "timestamp\nnonce\nbody\n".
+SCHEME = HmacScheme(HEADER_TIMESTAMP, HEADER_NONCE, HEADER_SIGNATURE, trailing_newline=True)
 
 
 def _trade_info(trade: SandboxTrade) -> TradeInfo:
@@ -256,29 +254,20 @@ class SandboxProvider(PaymentProvider[SandboxOptions]):
         return lines
 
     def sign(self, body: bytes, *, at: dt.datetime | None = None, nonce: str | None = None) -> dict[str, str]:
-        timestamp = str(int((at or timezone.now()).timestamp()))
-        nonce = nonce or secrets.token_hex(16)
-        return {
-            HEADER_TIMESTAMP: timestamp,
-            HEADER_NONCE: nonce,
-            HEADER_SIGNATURE: signature(self.options().secret, timestamp, nonce, body),
-        }
+        return SCHEME.sign(self.options().secret.encode(), body, at=at or timezone.now(), nonce=nonce)
 
     def verify_callback(self, headers: Mapping[str, str], body: bytes) -> CallbackEvent:
-        lower = {k.lower(): v for k, v in headers.items()}
-        timestamp = lower.get(HEADER_TIMESTAMP.lower(), "")
-        nonce = lower.get(HEADER_NONCE.lower(), "")
-        given = lower.get(HEADER_SIGNATURE.lower(), "")
-        if not (timestamp and nonce and given):
-            raise CallbackRejected("signature_missing")
-        expected = signature(self.options().secret, timestamp, nonce, body)
-        if not hmac.compare_digest(expected, given.strip().lower()):
-            raise CallbackRejected("signature_invalid")
         try:
-            signed_at = dt.datetime.fromtimestamp(int(timestamp), tz=dt.UTC)
+            signed = SCHEME.verify(self.options().secret.encode(), headers, body)
+        except SignatureError as exc:
+            raise CallbackRejected(f"signature_{exc.reason}") from None
+        try:
             data = json.loads(body)
             return CallbackEvent(
-                dedupe_key=str(data["notify_id"]), nonce=nonce, signed_at=signed_at, **_parse(data)
+                dedupe_key=str(data["notify_id"]),
+                nonce=signed.nonce,
+                signed_at=signed.signed_at,
+                **_parse(data),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise CallbackRejected("malformed", str(exc)[:200], signature_ok=True) from None

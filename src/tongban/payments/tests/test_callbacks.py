@@ -16,7 +16,7 @@ from tongban.cases.models import Case
 from tongban.payments.constants import EventOutcome, OrderStatus
 from tongban.payments.models import FeeOrder, ProviderEvent, Settlement
 from tongban.payments.providers import sandbox
-from tongban.payments.providers.sandbox import HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, signature
+from tongban.payments.providers.sandbox import HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, SCHEME
 from tongban.payments.services import orders
 from tongban.payments.tests.conftest import TOTAL_CENTS, fresh, pay_at_cashier, trade_of
 
@@ -82,8 +82,8 @@ def test_forged_signatures_are_rejected(paid_at_provider: tuple[FeeOrder, bytes]
     headers = _signed(body)
     wrong_key = {
         **headers,
-        HEADER_SIGNATURE: signature(
-            "not-the-sandbox-secret!", headers[HEADER_TIMESTAMP], headers[HEADER_NONCE], body
+        HEADER_SIGNATURE: SCHEME.digest(
+            b"not-the-sandbox-secret!", headers[HEADER_TIMESTAMP], headers[HEADER_NONCE], body
         ),
     }
     assert _post(body, wrong_key).status_code == 401
