@@ -36,10 +36,10 @@ class Flaky(DepartmentSystem):
 @pytest.fixture
 def flaky(settings: Any) -> Iterator[Flaky]:
     system = Flaky(failures=4)
-    registry._adapters["flaky-test"] = system
+    registry.add("flaky-test", system)
     settings.TONGBAN_DEPARTMENT_SYSTEM_ADAPTER = "flaky-test"
     yield system
-    registry._adapters.pop("flaky-test", None)
+    registry.unregister("flaky-test")
 
 
 def test_accepted_items_are_pushed_once(

@@ -20,12 +20,13 @@ from django.test import override_settings
 
 import pytest
 
-from tongban.cases.scanners.base import ScanError
+from tongban.cases.scanners.base import ScanError, VirusScanner
 from tongban.cases.scanners.clamd import ClamdScanner, parse_reply
 from tongban.cases.scanners.demo import EICAR
-from tongban.cases.scanners.registry import Registry, active_scanner, scanner_registry
+from tongban.cases.scanners.registry import active_scanner, scanner_registry
 from tongban.cases.uploads import NAME_MAX, UploadScanFailed, check_upload, clean_name
 from tongban.utils.errors import DomainError
+from tongban.utils.registry import AdapterRegistry
 
 
 # --- real small files -------------------------------------------------------------------------------
@@ -321,7 +322,7 @@ def test_registry_lists_the_built_in_scanners_and_follows_the_setting(settings: 
     settings.TONGBAN_VIRUS_SCANNER = "nope"
     with pytest.raises(ImproperlyConfigured):
         active_scanner()
-    registry = Registry()
+    registry: AdapterRegistry[VirusScanner] = AdapterRegistry("virus scanner")
     registry.register("x")(ClamdScanner)
     with pytest.raises(ImproperlyConfigured):
         registry.register("x")(ClamdScanner)

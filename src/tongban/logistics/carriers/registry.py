@@ -6,11 +6,10 @@ their callbacks and polls still go to the carrier that carries them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
 
 from tongban.logistics.carriers.base import Carrier
+from tongban.utils.registry import AdapterRegistry
 
 DEFAULT_CARRIER = "demo_ems"
 
@@ -19,29 +18,9 @@ class UnknownCarrier(LookupError):
     pass
 
 
-class Registry:
+class Registry(AdapterRegistry[Carrier]):
     def __init__(self) -> None:
-        self._carriers: dict[str, Carrier] = {}
-
-    def register(self, identifier: str) -> Callable[[type[Carrier]], type[Carrier]]:
-        def decorator(cls: type[Carrier]) -> type[Carrier]:
-            if identifier in self._carriers:
-                raise RuntimeError(f"carrier {identifier!r} registered twice")
-            instance = cls()
-            instance.identifier = identifier
-            self._carriers[identifier] = instance
-            return cls
-
-        return decorator
-
-    def get(self, identifier: str) -> Carrier:
-        try:
-            return self._carriers[identifier]
-        except KeyError:
-            raise UnknownCarrier(identifier) from None
-
-    def identifiers(self) -> list[str]:
-        return sorted(self._carriers)
+        super().__init__("carrier", unknown=UnknownCarrier)
 
 
 registry = Registry()

@@ -201,7 +201,7 @@ def flaky(settings) -> Iterator[FlakyEmailAdapter]:
     adapter = email_registry.get("flaky")
     assert isinstance(adapter, FlakyEmailAdapter)
     yield adapter
-    email_registry._adapters.pop("flaky")
+    email_registry.unregister("flaky")
 
 
 def test_transient_failure_then_success(flaky):

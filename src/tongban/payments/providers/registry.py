@@ -6,7 +6,6 @@ by the first enabled provider that offers it. Tests may build their own :class:`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from tongban.payments.constants import Channel
 from tongban.payments.providers.base import PaymentProvider
+from tongban.utils.registry import AdapterRegistry
 
 DEFAULT_PROVIDERS = ["sandbox"]
 
@@ -24,43 +24,18 @@ class UnknownProvider(LookupError):
     pass
 
 
-class Registry:
+class Registry(AdapterRegistry[Provider]):
     def __init__(self) -> None:
-        self._providers: dict[str, Provider] = {}
-
-    def register(self, identifier: str) -> Callable[[type[Provider]], type[Provider]]:
-        def decorator(cls: type[Provider]) -> type[Provider]:
-            if identifier in self._providers:
-                raise ImproperlyConfigured(f"payment provider {identifier!r} registered twice")
-            if not identifier or len(identifier) > 30:
-                raise ImproperlyConfigured(f"payment provider identifier {identifier!r} is not 1–30 chars")
-            instance = cls()
-            instance.identifier = identifier
-            self._providers[identifier] = instance
-            return cls
-
-        return decorator
-
-    def unregister(self, identifier: str) -> None:
-        self._providers.pop(identifier, None)
-
-    def get(self, identifier: str) -> Provider:
-        try:
-            return self._providers[identifier]
-        except KeyError:
-            raise UnknownProvider(identifier) from None
-
-    def identifiers(self) -> list[str]:
-        return sorted(self._providers)
+        super().__init__("payment provider", unknown=UnknownProvider, max_length=30)
 
     def enabled(self) -> list[Provider]:
         """The switched-on providers, in the configured order (unknown names are a configuration error)."""
         names = getattr(settings, "TONGBAN_PAYMENT_PROVIDERS", DEFAULT_PROVIDERS)
         out = []
         for name in names:
-            if name not in self._providers:
+            if name not in self:
                 raise ImproperlyConfigured(f"TONGBAN_PAYMENT_PROVIDERS names unknown provider {name!r}")
-            out.append(self._providers[name])
+            out.append(self.get(name))
         return out
 
     def is_enabled(self, identifier: str) -> bool:
