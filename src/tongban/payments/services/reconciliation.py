@@ -16,7 +16,9 @@ Finance staff resolve the rest with an audited action and a note.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -65,127 +67,125 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def _compare_payments(
-    provider_id: str, day: dt.date, lines: list[StatementLine]
+@dataclass(frozen=True)
+class _Seen:
+    """A payment or refund as the platform records it, for the comparison."""
+
+    reference: str
+    amount: int | None
+    status: str
+    done: bool  # paid / succeeded on the platform
+    link: dict[str, Any]  # {"payment": ...} or {"refund": ...}
+
+
+def _payment_seen(p: Payment) -> _Seen:
+    amount = p.paid_amount_cents if p.paid_amount_cents is not None else p.amount_cents
+    return _Seen(p.out_trade_no, amount, p.status, p.status == PaymentStatus.PAID, {"payment": p})
+
+
+def _refund_seen(r: Refund) -> _Seen:
+    return _Seen(r.out_refund_no, r.amount_cents, r.status, r.status == RefundStatus.SUCCEEDED, {"refund": r})
+
+
+def _compare(
+    kind: str,
+    provider_status: str,
+    stated: dict[str, StatementLine],
+    known: dict[str, _Seen],
+    only_ours: list[_Seen],
+    settle: Callable[[_Seen, StatementLine], bool] | None = None,
 ) -> tuple[list[Finding], int]:
+    """Statement lines against the platform's records (by our reference), then the platform's records of
+    the day the statement does not list. ``settle`` may apply a line instead (it then counts as matched)."""
     found: list[Finding] = []
     matched = 0
-    stated = {line.reference: line for line in lines}
-    known = {
-        p.out_trade_no: p for p in Payment.objects.filter(provider=provider_id, out_trade_no__in=list(stated))
-    }
     for ref, line in stated.items():
-        payment = known.get(ref)
-        if payment is None:
+        seen = known.get(ref)
+        if seen is None:
+            cause = MismatchCause.MISSING_ON_PLATFORM
             found.append(
-                Finding(
-                    MismatchKind.PAYMENT,
-                    MismatchCause.MISSING_ON_PLATFORM,
-                    ref,
-                    provider_amount=line.amount_cents,
-                    provider_status="paid",
-                )
+                Finding(kind, cause, ref, provider_amount=line.amount_cents, provider_status=provider_status)
             )
             continue
-        if (
-            payment.status != PaymentStatus.PAID
-            and payment.channel == Channel.BANK_TRANSFER
-            and line.amount_cents == payment.amount_cents
-        ):
-            info = TradeInfo(
-                out_trade_no=ref,
-                state="paid",
-                provider_trade_no=line.provider_ref,
-                amount_cents=line.amount_cents,
-                paid_at=line.at,
-            )
-            payment = state.apply_trade(payment.pk, info, via=ConfirmedBy.STATEMENT)
+        if settle is not None and settle(seen, line):
             matched += 1
             continue
-        finding = Finding(
-            MismatchKind.PAYMENT,
-            MismatchCause.STATUS_DIFFERS,
-            ref,
-            payment=payment,
-            platform_amount=payment.paid_amount_cents
-            if payment.paid_amount_cents is not None
-            else payment.amount_cents,
-            provider_amount=line.amount_cents,
-            platform_status=payment.status,
-            provider_status="paid",
-        )
-        if payment.status != PaymentStatus.PAID:
-            found.append(finding)
-        elif payment.paid_amount_cents != line.amount_cents:
-            found.append(replace(finding, cause=MismatchCause.AMOUNT_DIFFERS))
+        if not seen.done:
+            cause = MismatchCause.STATUS_DIFFERS
+        elif seen.amount != line.amount_cents:
+            cause = MismatchCause.AMOUNT_DIFFERS
         else:
             matched += 1
-    start, end = _day_bounds(day)
-    ours = Payment.objects.filter(
-        provider=provider_id, status=PaymentStatus.PAID, paid_at__gte=start, paid_at__lt=end
-    ).exclude(out_trade_no__in=list(stated))
+            continue
+        found.append(
+            Finding(
+                kind,
+                cause,
+                ref,
+                platform_amount=seen.amount,
+                provider_amount=line.amount_cents,
+                platform_status=seen.status,
+                provider_status=provider_status,
+                **seen.link,
+            )
+        )
     found += [
         Finding(
-            MismatchKind.PAYMENT,
+            kind,
             MismatchCause.MISSING_AT_PROVIDER,
-            p.out_trade_no,
-            payment=p,
-            platform_amount=p.paid_amount_cents,
-            platform_status=p.status,
+            seen.reference,
+            platform_amount=seen.amount,
+            platform_status=seen.status,
+            **seen.link,
         )
-        for p in ours
+        for seen in only_ours
     ]
     return found, matched
 
 
-def _compare_refunds(provider_id: str, day: dt.date, lines: list[StatementLine]) -> tuple[list[Finding], int]:
-    found: list[Finding] = []
-    matched = 0
+def _compare_payments(
+    provider_id: str, day: dt.date, lines: list[StatementLine]
+) -> tuple[list[Finding], int]:
     stated = {line.reference: line for line in lines}
     known = {
-        r.out_refund_no: r
+        p.out_trade_no: _payment_seen(p)
+        for p in Payment.objects.filter(provider=provider_id, out_trade_no__in=list(stated))
+    }
+    start, end = _day_bounds(day)
+    ours = Payment.objects.filter(
+        provider=provider_id, status=PaymentStatus.PAID, paid_at__gte=start, paid_at__lt=end
+    ).exclude(out_trade_no__in=list(stated))
+
+    def transfer_arrived(seen: _Seen, line: StatementLine) -> bool:
+        # Banks send no notification: a transfer that matches an open attempt's remittance code and
+        # amount is applied as paid through the normal path.
+        payment: Payment = seen.link["payment"]
+        if (
+            payment.status == PaymentStatus.PAID
+            or payment.channel != Channel.BANK_TRANSFER
+            or line.amount_cents != payment.amount_cents
+        ):
+            return False
+        info = TradeInfo(
+            out_trade_no=line.reference,
+            state="paid",
+            provider_trade_no=line.provider_ref,
+            amount_cents=line.amount_cents,
+            paid_at=line.at,
+        )
+        state.apply_trade(payment.pk, info, via=ConfirmedBy.STATEMENT)
+        return True
+
+    only_ours = [_payment_seen(p) for p in ours]
+    return _compare(MismatchKind.PAYMENT, "paid", stated, known, only_ours, transfer_arrived)
+
+
+def _compare_refunds(provider_id: str, day: dt.date, lines: list[StatementLine]) -> tuple[list[Finding], int]:
+    stated = {line.reference: line for line in lines}
+    known = {
+        r.out_refund_no: _refund_seen(r)
         for r in Refund.objects.filter(payment__provider=provider_id, out_refund_no__in=list(stated))
     }
-    for ref, line in stated.items():
-        refund = known.get(ref)
-        if refund is None:
-            found.append(
-                Finding(
-                    MismatchKind.REFUND,
-                    MismatchCause.MISSING_ON_PLATFORM,
-                    ref,
-                    provider_amount=line.amount_cents,
-                    provider_status="succeeded",
-                )
-            )
-        elif refund.status != RefundStatus.SUCCEEDED:
-            found.append(
-                Finding(
-                    MismatchKind.REFUND,
-                    MismatchCause.STATUS_DIFFERS,
-                    ref,
-                    refund=refund,
-                    platform_amount=refund.amount_cents,
-                    provider_amount=line.amount_cents,
-                    platform_status=refund.status,
-                    provider_status="succeeded",
-                )
-            )
-        elif refund.amount_cents != line.amount_cents:
-            found.append(
-                Finding(
-                    MismatchKind.REFUND,
-                    MismatchCause.AMOUNT_DIFFERS,
-                    ref,
-                    refund=refund,
-                    platform_amount=refund.amount_cents,
-                    provider_amount=line.amount_cents,
-                    platform_status=refund.status,
-                    provider_status="succeeded",
-                )
-            )
-        else:
-            matched += 1
     start, end = _day_bounds(day)
     ours = Refund.objects.filter(
         payment__provider=provider_id,
@@ -193,18 +193,7 @@ def _compare_refunds(provider_id: str, day: dt.date, lines: list[StatementLine])
         finished_at__gte=start,
         finished_at__lt=end,
     ).exclude(out_refund_no__in=list(stated))
-    found += [
-        Finding(
-            MismatchKind.REFUND,
-            MismatchCause.MISSING_AT_PROVIDER,
-            r.out_refund_no,
-            refund=r,
-            platform_amount=r.amount_cents,
-            platform_status=r.status,
-        )
-        for r in ours
-    ]
-    return found, matched
+    return _compare(MismatchKind.REFUND, "succeeded", stated, known, [_refund_seen(r) for r in ours])
 
 
 def reconcile(provider_id: str, day: dt.date, *, principal: Principal | None = None) -> ReconciliationRun:
