@@ -162,6 +162,13 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "%(waybill)s. Follow the parcel on the case's tracking page."
         ),
     ),
+    "shipment.address_needed": MessageTemplate(
+        _("Where should we post the results of case %(case_no)s?"),
+        _(
+            "The results of case %(case_no)s for %(target)s are ready to be posted. Please give the address "
+            "on the case's tracking page; the courier is booked as soon as you do."
+        ),
+    ),
     "shipment.pickup_booked": MessageTemplate(
         _("A courier will collect the materials of case %(case_no)s"),
         _(

@@ -35,6 +35,8 @@ from tongban.logistics.constants import (
 from tongban.logistics.models import Shipment
 from tongban.logistics.policies import may_request
 from tongban.logistics.services.common import audit_shipment, flag, log, notify_applicant, on_timeline
+from tongban.notifications.constants import Channel
+from tongban.notifications.services import notify
 from tongban.organizations.models import ServiceWindow
 from tongban.utils import authz
 from tongban.utils.errors import Conflict, DomainError, Forbidden
@@ -285,14 +287,30 @@ def request_attempt(shipment_id: int, *, now: dt.datetime | None = None) -> Ship
 
 
 def book_issued(case_id: int, *, now: dt.datetime | None = None) -> int:
-    """Book the case's results parcel that waits for issuance (if any); returns how many were booked."""
-    waiting = Shipment.objects.filter(
-        case_id=case_id,
-        kind=ShipmentKind.DELIVER_RESULT,
-        status=ShipmentStatus.CREATED,
-        retry_step=RetryStep.BOOK,
-    ).values_list("pk", flat=True)
-    return sum(book(pk, now=now).status == ShipmentStatus.BOOKED for pk in list(waiting))
+    """Book the case's results parcel that waits for issuance; returns how many were booked.
+
+    Results going by post without an address yet: the applicant is asked for one (once).
+    """
+    results = Shipment.objects.filter(case_id=case_id, kind=ShipmentKind.DELIVER_RESULT)
+    waiting = results.filter(status=ShipmentStatus.CREATED, retry_step=RetryStep.BOOK)
+    booked = sum(
+        book(pk, now=now).status == ShipmentStatus.BOOKED for pk in list(waiting.values_list("pk", flat=True))
+    )
+    case = Case.objects.filter(pk=case_id).select_related("applicant").first()
+    if (
+        case is not None
+        and case.status == CaseStatus.ISSUED
+        and case.delivery_method == DeliveryMethod.MAIL
+        and not results.filter(status__in=sorted(OPEN)).exists()
+    ):
+        notify(
+            recipient=case.applicant,
+            template="shipment.address_needed",
+            params={"case_no": case.case_no, "target": case.target_name},
+            key=f"case:{case.case_no}:address_needed",
+            channels=(Channel.INBOX, Channel.SMS, Channel.EMAIL),
+        )
+    return booked
 
 
 def retry_due(*, now: dt.datetime | None = None) -> int:

@@ -26,7 +26,7 @@ from tongban.logistics.constants import (
 from tongban.logistics.models import CarrierEvent, DemoParcel, Shipment
 from tongban.logistics.query import needing_attention
 from tongban.logistics.services import shipments
-from tongban.logistics.services.shipments import cancel_shipment, retry_due
+from tongban.logistics.services.shipments import book_issued, cancel_shipment, retry_due
 from tongban.logistics.services.tracking import poll_due
 from tongban.logistics.tests.conftest import as_principal, carrier_pushes, issue_case, minutes, ship
 from tongban.notifications.models import Notification
@@ -201,6 +201,22 @@ def test_results_are_booked_right_after_the_issuance_is_committed(
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.BOOKED  # not waiting for the worker's next round
     assert retry_due() == 0
+
+
+def test_results_by_post_without_an_address_ask_the_applicant_for_one(
+    mail_submitted: Case,
+    clock: Any,
+    people: dict[str, User],
+    department: Department,
+    swj: Department,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_case(mail_submitted, people, department, swj)
+    asked = Notification.objects.filter(template="shipment.address_needed", channel="inbox")
+    assert [n.recipient for n in asked] == [mail_submitted.applicant]
+    assert book_issued(mail_submitted.pk) == 0  # asked once, however often the listener runs
+    assert asked.count() == 1
 
 
 def test_a_waiting_shipment_of_a_withdrawn_case_is_cancelled(
