@@ -605,6 +605,101 @@ TONGBAN_LOGISTICS_DEMO_STEP_SECONDS = config(
     kind="int",
 )
 
+# --- Ratings (好差评) -----------------------------------------------------------------------------------
+TONGBAN_RATING_WINDOW_DAYS = config(
+    "TONGBAN_RATING_WINDOW_DAYS",
+    30,
+    help="Days after a case ends in which its applicant may rate it (GB/T 39734 §7.2 not consulted).",
+    group="Ratings",
+    kind="int",
+)
+TONGBAN_RATING_FOLLOW_UP_DAYS = config(
+    "TONGBAN_RATING_FOLLOW_UP_DAYS",
+    30,
+    help="Days after the first rating in which its one follow-up (追评) may be given.",
+    group="Ratings",
+    kind="int",
+)
+TONGBAN_RATING_CASE_STATUSES = config(
+    "TONGBAN_RATING_CASE_STATUSES",
+    ["closed"],
+    help="Case statuses that may be rated; add `not_accepted` to let refused applicants rate too.",
+    group="Ratings",
+    kind="list",
+)
+TONGBAN_RECTIFICATION_WORKING_DAYS = config(
+    "TONGBAN_RECTIFICATION_WORKING_DAYS",
+    15,
+    help="Working days from a bad rating (差评) to its rectification deadline.",
+    group="Ratings",
+    kind="int",
+)
+TONGBAN_RECTIFICATION_CONFIRM_DAYS = config(
+    "TONGBAN_RECTIFICATION_CONFIRM_DAYS",
+    7,
+    help="Days the rater has to confirm a department's answer before the rectification closes unconfirmed.",
+    group="Ratings",
+    kind="int",
+)
+TONGBAN_RATING_CHANNEL_CODES = {
+    name.strip(): int(code)
+    for name, _eq, code in (
+        pair.partition("=")
+        for pair in config(
+            "TONGBAN_RATING_CHANNEL_CODES",
+            [],
+            help="Overrides of the 评价渠道 codes sent to other systems, e.g. `phone=6,sms=7` "
+            "(sources disagree after 5).",
+            group="Ratings",
+            kind="list",
+        )
+    )
+}
+
+# --- Service desk (统一总客服) ---------------------------------------------------------------------------
+TONGBAN_CONSULTATION_WORKING_DAYS = config(
+    "TONGBAN_CONSULTATION_WORKING_DAYS",
+    3,
+    help="Working days a department has to answer a consultation (咨询).",
+    group="Service desk",
+    kind="int",
+)
+TONGBAN_COMPLAINT_WORKING_DAYS = config(
+    "TONGBAN_COMPLAINT_WORKING_DAYS",
+    5,
+    help="Working days a department has to answer a complaint, suggestion or praise.",
+    group="Service desk",
+    kind="int",
+)
+TONGBAN_TICKET_TRANSFER_EXTENSION_DAYS = config(
+    "TONGBAN_TICKET_TRANSFER_EXTENSION_DAYS",
+    2,
+    help="Working days a transfer to another department adds to the deadline (the clock keeps running).",
+    group="Service desk",
+    kind="int",
+)
+TONGBAN_TICKET_REOPEN_DAYS = config(
+    "TONGBAN_TICKET_REOPEN_DAYS",
+    7,
+    help="Calendar days after closing during which the requester may reopen a ticket.",
+    group="Service desk",
+    kind="int",
+)
+TONGBAN_TICKET_MAX_REOPENS = config(
+    "TONGBAN_TICKET_MAX_REOPENS",
+    2,
+    help="How many times one ticket may be reopened; after that, a new ticket.",
+    group="Service desk",
+    kind="int",
+)
+TONGBAN_TICKET_AUTO_CLOSE_DAYS = config(
+    "TONGBAN_TICKET_AUTO_CLOSE_DAYS",
+    7,
+    help="Calendar days after the answer an unrated, answered ticket closes by itself.",
+    group="Service desk",
+    kind="int",
+)
+
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_NAME = "tb_session"

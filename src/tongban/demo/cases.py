@@ -6,7 +6,8 @@
   ``reviewer_samr``);
 - ``citizen_a`` applied for 机动车驾驶证换证 with the new licence sent by post (address given); it was
   accepted and approved by 公安局 and waits for the ¥10.00 工本费 (pay it in the sandbox, issue it as
-  ``window_staff``, then follow the parcel of the demo carrier to the door).
+  ``window_staff``, then follow the parcel of the demo carrier to the door);
+- ``citizen_a``'s 无犯罪记录证明开具 is closed and rated 不满意, so a rectification waits at 公安局.
 
 Every case goes through the real services (numbering, licence reuse with consent, process, tasks), with
 generated one-page PDFs for the materials that have to be uploaded. Re-running finds them by their
@@ -119,10 +120,11 @@ class Plan:
     code: str  # bundle code, or "" to look the item up by ``item_name``
     key: str
     item_name: str = ""
-    stage: str = "submitted"  # "submitted", "accepted" or "decided" (every item approved)
+    stage: str = "submitted"  # "submitted", "accepted", "decided" (every item approved) or "closed"
     delivery: str = "electronic"
     # Where the results go by post (given with the application, as on the tracking page).
     address: dict[str, str] | None = None
+    rating: dict[str, Any] | None = None  # the applicant's rating of the closed case
 
 
 PLANS = [
@@ -148,6 +150,25 @@ PLANS = [
         },
     ),
 ]
+
+
+PLANS.append(
+    Plan(
+        "citizen_a",
+        "",
+        "item",
+        "",
+        "demo:no-criminal-record",
+        "无犯罪记录证明开具",
+        "closed",
+        rating={
+            "level": "dissatisfied",
+            "channel": "pc",
+            "tags": ["efficiency"],
+            "comment": "审核比承诺的时间慢，进度页面也没有说明原因，希望改进。",
+        },
+    )
+)
 
 
 def load_demo_cases(report: LoadReport, *, now: dt.datetime | None = None) -> None:
@@ -182,16 +203,23 @@ def load_demo_cases(report: LoadReport, *, now: dt.datetime | None = None) -> No
                     idempotency_key=f"{plan.key}:post",
                 )
             if case is not None and plan.stage != "submitted":
-                _advance(case, decide=plan.stage == "decided", now=now)
+                _advance(case, until=plan.stage, now=now)
+            if case is not None and plan.rating is not None:
+                _rate(principal, case, plan.rating)
         except Exception as exc:  # demo data must never stop `make run`; say what went wrong
-            report.warnings.append(f"demo case {plan.key} not created: {exc}")
+            detail = "; ".join(f"{e.code} {e.field or ''}" for e in getattr(exc, "errors", []))
+            report.warnings.append(f"demo case {plan.key} not created: {exc} {detail}".rstrip())
             continue
         report.add("demo cases", CREATED)
 
 
-def _advance(case: Case, *, decide: bool, now: dt.datetime | None) -> None:
-    """Accept (by whoever the process routes acceptance to), and (``decide``) approve every item."""
-    kinds = ["accept", "review"] if decide else ["accept"]
+STEPS = {"accepted": ["accept"], "decided": ["accept", "review"], "closed": ["accept", "review", "issue"]}
+DECISIONS = {"accept": "accepted", "review": "approve", "issue": "issue"}
+
+
+def _advance(case: Case, *, until: str, now: dt.datetime | None) -> None:
+    """Work the case's tasks, each by someone the process routes it to, up to ``until``."""
+    kinds = STEPS[until]
     while True:
         task = case.tasks.filter(kind__in=kinds, status="open").select_related("department").first()
         if task is None:
@@ -199,5 +227,13 @@ def _advance(case: Case, *, decide: bool, now: dt.datetime | None) -> None:
         worker = User.objects.filter(staff__department=task.department, staff__roles__code=task.role).first()
         if worker is None:
             return
-        decision = "accepted" if task.kind == "accept" else "approve"
-        flow.complete_task(Principal(user=worker), task.pk, Completion(decision=decision), now=now)
+        completion = Completion(decision=DECISIONS[task.kind])
+        flow.complete_task(Principal(user=worker), task.pk, completion, now=now)
+
+
+def _rate(principal: Principal, case: Case, rating: dict[str, Any]) -> None:
+    """The applicant rates the closed case (a bad rating opens a rectification at the department)."""
+    from tongban.ratings.services.rating import rate
+
+    case.refresh_from_db()
+    rate(principal, case, idempotency_key=f"{case.idempotency_key}:rating", **rating)

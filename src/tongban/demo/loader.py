@@ -376,6 +376,7 @@ def load_demo() -> LoadReport:
     """Load (or complete) the demo data set. Safe to run any number of times."""
     from tongban.demo.cases import load_demo_cases  # they build on this module's helpers
     from tongban.demo.licenses import load_demo_licenses
+    from tongban.servicedesk.demo import load_demo_tickets
 
     ensure_demo_allowed()
     report = LoadReport()
@@ -393,6 +394,7 @@ def load_demo() -> LoadReport:
             load_catalog(report)  # the seed service catalogue: docs/catalog-seed.md
             load_demo_licenses(report)  # licences of the demo people and businesses
             load_demo_cases(report)  # a few cases in the inboxes: docs/cases.md
+            load_demo_tickets(report)  # questions and complaints at the service desk: docs/servicedesk.md
             added = load_seed_lexicon()  # search understands everyday words: docs/search-lexicon.md
             for _ in range(added):
                 report.add("search lexicon", CREATED)

@@ -1,7 +1,13 @@
-"""Public and applicant pages of servicedesk, mounted at ``/servicedesk/`` (see ``tongban.urls``)."""
+"""The requester's pages of servicedesk, mounted at ``/servicedesk/`` (see ``tongban.urls``)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from tongban.servicedesk import views
 
 app_name = "servicedesk"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("new/", views.new, name="new"),
+    path("<str:number>/", views.detail, name="detail"),
+]

@@ -258,3 +258,8 @@ def test_demo_cases_wait_in_the_inboxes(loaded: None) -> None:
     assert renewal.tasks.filter(kind="pay", status="open").count() == 1
     parcel = renewal.shipments.get()
     assert parcel.status == "created"  # booked once the licence is issued
+    # citizen_a's certificate of no criminal record is closed and rated 不满意: a rectification waits
+    permit = Case.objects.get(idempotency_key="demo:no-criminal-record")
+    assert permit.status == "closed"
+    rating = permit.ratings.get()
+    assert rating.level == "dissatisfied" and rating.rectification.status == "open"
