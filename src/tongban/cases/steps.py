@@ -1,7 +1,8 @@
 """Steps of a case process that another app carries out, behind a small contract.
 
 Also: listeners told (after the commit) that a case's results were issued, e.g. logistics books the
-parcel of results going by post at once instead of on its next worker round.
+parcel of results going by post at once instead of on its next worker round; and the postal address
+asked on the application form when results go by post (``PostalStep``, registered by logistics).
 
 The paying step (task kind ``pay``) belongs to the payments app, which depends on cases (not the other
 way round). It registers a ``PaymentStep`` in its ``AppConfig.ready``; the cases app asks it whether
@@ -16,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from tongban.accounts.principal import Principal
     from tongban.cases.models import Case
 
 
@@ -87,3 +89,37 @@ def on_issued(listener: Callable[[int], None]) -> None:
 
 def issued_listeners() -> list[Callable[[int], None]]:
     return list(_issued_listeners)
+
+
+class PostalStep(Protocol):
+    """The address for results by post, asked on the application form (logistics)."""
+
+    fields: tuple[str, ...]  # input names without prefix
+    template: str  # renders the fields; see its comment for the context it needs
+
+    def enabled(self) -> bool: ...
+
+    def form_context(self) -> dict[str, Any]:
+        """What the template needs besides values and errors (e.g. the districts)."""
+        ...
+
+    def check(self, data: dict[str, str]) -> None:
+        """Raise ``ValidationFailed`` (fields ``address.<name>``) unless the address can be used."""
+        ...
+
+    def request(self, principal: Principal, case: Case, data: dict[str, str], *, key: str) -> None:
+        """Ask for the parcel of results of a case just submitted (booked once it is issued)."""
+        ...
+
+
+_postal_step: PostalStep | None = None
+
+
+def register_postal_step(step: PostalStep | None) -> None:
+    global _postal_step
+    _postal_step = step
+
+
+def postal_step() -> PostalStep | None:
+    step = _postal_step
+    return step if step is not None and step.enabled() else None

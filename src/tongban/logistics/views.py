@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -23,18 +22,17 @@ from tongban.accounts.request import principal_for
 from tongban.cases import query as case_query
 from tongban.cases.constants import DeliveryMethod
 from tongban.cases.models import Case
-from tongban.logistics import addresses, presenters, query
+from tongban.logistics import presenters, query
 from tongban.logistics.constants import OPEN, AttentionReason, ShipmentKind
 from tongban.logistics.models import Shipment
 from tongban.logistics.policies import may_request
+from tongban.logistics.postal import FIELDS, districts
 from tongban.logistics.services import shipments
-from tongban.organizations.constants import RegionLevel
-from tongban.organizations.models import Region
 from tongban.utils import authz
 from tongban.utils.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tongban.workbench.access import staff_required
 
-ADDRESS_FIELDS = ("name", "phone", "region_code", "detail", "postcode")
+ADDRESS_FIELDS = FIELDS
 
 
 def _offers(principal: Principal, case: Case) -> list[dict[str, str]]:
@@ -56,12 +54,6 @@ def _offers(principal: Principal, case: Case) -> list[dict[str, str]]:
     return out
 
 
-def _districts() -> list[Region]:
-    year = timezone.localdate().year
-    regions = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
-    return [r for r in regions if addresses.region_in_force(r, year)]
-
-
 def _render(
     request: HttpRequest,
     principal: Principal,
@@ -77,7 +69,7 @@ def _render(
         "case": case,
         "shipments": [presenters.shipment_out(s) for s in query.shipments_of(case)],
         "offers": offers,
-        "districts": _districts() if offers else [],
+        "districts": districts() if offers else [],
         "values": values or {"kind": offers[0]["value"] if offers else ""},
         "errors": [{"code": e.code, "message": str(e.message), "field": e.field or ""} for e in errors],
         "field_errors": {(e.field or "").removeprefix("address."): str(e.message) for e in errors},

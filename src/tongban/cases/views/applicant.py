@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tongban.accounts.principal import Principal
 from tongban.accounts.request import principal_for
-from tongban.cases import forms_schema, prefill, presenters, query, targets
+from tongban.cases import forms_schema, prefill, presenters, query, steps, targets
 from tongban.cases.clocks import Light
 from tongban.cases.constants import CaseStatus, DeliveryMethod, TargetKind
 from tongban.cases.models import Case
@@ -86,6 +86,10 @@ def _refuse_lookups(exc: DomainError) -> None:
 
 
 # --- the application form -----------------------------------------------------------------------------
+# Errors of the postal address carry fields "address.<name>" (logistics.addresses).
+ADDRESS_PREFIX = "address."
+
+
 @dataclass
 class FormState:
     """What the form shows: answers as typed, kept files, consents, delivery and the submission key."""
@@ -96,6 +100,7 @@ class FormState:
     delivery: str = DeliveryMethod.ELECTRONIC
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     errors: forms.Errors = field(default_factory=forms.Errors)
+    address: dict[str, str] = field(default_factory=dict)  # the postal address, when results go by post
 
 
 def _initial(principal: Principal, target: Target, draft: Case | None, request: HttpRequest) -> FormState:
@@ -178,11 +183,44 @@ def _render_form(
             for value, label in DeliveryMethod.choices
         ],
         "delivery_errors": state.errors.fields.get("delivery_method", []),
+        "postal": _postal_form(state),
         "errors": state.errors,
         "key": state.key,
         "action_url": _form_url(target, draft),
     }
     return render(request, "cases/applicant/apply.html", context, status=status)
+
+
+def _postal_form(state: FormState) -> dict[str, Any] | None:
+    """The address fields shown with "by post" (logistics renders them), or None without postal service."""
+    step = steps.postal_step()
+    if step is None:
+        return None
+    problems = {
+        key.removeprefix(ADDRESS_PREFIX): [p.message for p in found]
+        for key, found in state.errors.fields.items()
+        if key.startswith(ADDRESS_PREFIX)
+    }
+    return {
+        **step.form_context(),
+        "template": step.template,
+        "values": state.address,
+        "errors": {name: "；".join(messages) for name, messages in problems.items()},
+    }
+
+
+def _check_address(state: FormState, action: str) -> list[str]:
+    """Results by post need a usable address (not for a draft: drafts keep no address). Returns the
+    field keys of the errors added."""
+    step = steps.postal_step()
+    if step is None or state.delivery != DeliveryMethod.MAIL or action == "draft":
+        return []
+    keys = [f"{ADDRESS_PREFIX}{name}" for name in step.fields]
+    try:
+        step.check(state.address)
+    except DomainError as exc:
+        state.errors.add(exc, fields=keys, materials=[])
+    return keys
 
 
 def _render_situations(
@@ -272,6 +310,10 @@ def _post(
     consents = set(request.POST.getlist(forms.CONSENT))
     delivery = request.POST.get("delivery_method", DeliveryMethod.ELECTRONIC)
     state = FormState(answers, uploads, consents, delivery, key or uuid.uuid4().hex, errors)
+    postal = steps.postal_step()
+    if postal is not None:
+        state.address = {name: request.POST.get(f"post_{name}", "").strip() for name in postal.fields}
+    address_keys = _check_address(state, action)
     if errors:
         # A refused file: nothing is saved; show the form's own problems along with it.
         forms.check_answers(schema, answers, errors, draft=action == "draft")
@@ -295,7 +337,7 @@ def _post(
         if exc.code == "idempotency_key_reused" and exc.params.get("case_no"):
             messages.warning(request, error_text(exc))
             return redirect("cases:detail", case_no=exc.params["case_no"])
-        errors.add(exc, fields=[*keys, "delivery_method"], materials=codes)
+        errors.add(exc, fields=[*keys, "delivery_method", *address_keys], materials=codes)
         return _render_form(request, principal, applicant, target, state, draft=draft, status=exc.status)
     if action == "draft":
         messages.success(request, _("Your draft was saved. Continue it any time from My cases."))
@@ -303,6 +345,14 @@ def _post(
     messages.success(
         request, _("Your application was submitted. Case number: %(case_no)s") % {"case_no": case.case_no}
     )
+    if postal is not None and case.delivery_method == DeliveryMethod.MAIL:
+        try:
+            postal.request(principal, case, state.address, key=f"{case.idempotency_key or key}:post")
+        except DomainError:
+            # The case stands; the address can still be given on the tracking page.
+            messages.warning(
+                request, _("We could not keep the address; please give it on the tracking page.")
+            )
     return redirect("cases:detail", case_no=case.case_no)
 
 
