@@ -126,6 +126,7 @@ class EventKind(models.TextChoices):
     PUSHED = "pushed", _("Sent to a department system")
     PAYMENT_DUE = "payment_due", _("Fees to pay")
     PAID = "paid", _("Fees paid")
+    PAYMENT_EXPIRED = "payment_expired", _("Payment order expired")
     PAYMENT_OUTSIDE = "payment_outside", _("Fees collected outside the platform")
     REFUNDED = "refunded", _("Fees refunded")
     PARCEL = "parcel", _("Parcel")

@@ -143,6 +143,13 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "results are being issued."
         ),
     ),
+    "case.payment_expired": MessageTemplate(
+        _("The fee order of case %(case_no)s expired"),
+        _(
+            "Order %(order_no)s of case %(case_no)s for %(target)s expired before it was paid. The results "
+            "are issued once the fees are paid: please pay again on the case page."
+        ),
+    ),
     "payment.assessment_needed": MessageTemplate(
         _("Assess a fee of case %(case_no)s"),
         _(

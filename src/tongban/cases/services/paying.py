@@ -115,6 +115,20 @@ def _announce(
         )
 
 
+def order_expired(case: Case, *, order_no: str) -> None:
+    """An unpaid order of a case still waiting for its fees expired (in the caller's transaction): the
+    applicant pays again from the case page, with a new order."""
+    if case.status != CaseStatus.PAYING:
+        return
+    event(
+        case,
+        EventKind.PAYMENT_EXPIRED,
+        message=_("Order %(order)s expired unpaid; pay again from this page.") % {"order": order_no},
+        data={"order": order_no},
+    )
+    notify_applicant(case, "case.payment_expired", f"payment_expired:{order_no}", order_no=order_no)
+
+
 def refunded(case: Case, *, order_no: str, refund_no: str, amount_cents: int, at: dt.datetime) -> None:
     """Money went back to the payer (in the caller's transaction): timeline and message."""
     event(

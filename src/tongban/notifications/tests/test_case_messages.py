@@ -36,6 +36,11 @@ CASE_PARAMS: dict[str, dict[str, object]] = {
         "order_no": "TB20261127A1B2C3D4E5F6",
     },
     "case.paid": {"case_no": "TB20261127000123", "amount": "¥52.84"},
+    "case.payment_expired": {
+        "case_no": "TB20261127000123",
+        "target": "我要开餐馆",
+        "order_no": "TB20261127A1B2C3D4E5F6",
+    },
 }
 
 

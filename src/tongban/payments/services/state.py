@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 import structlog
 
 from tongban.accounts.principal import Principal
+from tongban.cases.services import paying
 from tongban.payments import tasks
 from tongban.payments.constants import PAYABLE, SETTLED, ConfirmedBy, OrderStatus, PaymentStatus
 from tongban.payments.models import FeeOrder, Payment, Settlement
@@ -241,4 +242,6 @@ def close_order(
             principal,
             order=order.order_no,
         )
+        if expired:
+            paying.order_expired(order.case, order_no=order.order_no)
     return order

@@ -14,6 +14,7 @@ import time_machine
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
+from tongban.notifications.models import Notification
 from tongban.payments import tasks
 from tongban.payments.constants import ConfirmedBy, OrderStatus, PaymentStatus, RefundStatus
 from tongban.payments.models import Payment, Refund
@@ -45,6 +46,12 @@ def test_unpaid_order_expires_and_its_attempt_is_closed(
     order = fresh(started.order)
     assert order.status == OrderStatus.EXPIRED and order.close_reason == "expired"
     assert trade_of(started.payment).state == "CLOSED"
+    # The case still waits for its fees: its page and the applicant say so.
+    expired = order_case.events.get(kind="payment_expired")
+    assert order.order_no in expired.message
+    told = Notification.objects.get(template="case.payment_expired", channel="inbox")
+    assert told.recipient == order_case.applicant and told.params["order_no"] == order.order_no
+    assert orders.expire_due(timezone.now() + 2 * DAY) == 0  # told once
     # A new payment of the case makes a new order.
     again = start(order_case, key="new")
     assert again.order.pk != order.pk and again.order.status == OrderStatus.PAYING
