@@ -54,4 +54,6 @@ API_SCOPES: dict[str, Any] = {
     "licenses:write": _("Show your licences, grant consent and report licence errors"),
     "cases:read": _("Read your cases"),
     "cases:write": _("Apply, supplement and withdraw cases"),
+    "tickets:read": _("Read your questions and complaints"),
+    "tickets:write": _("Ask questions, complain, reply to and rate answers"),
 }

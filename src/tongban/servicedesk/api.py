@@ -40,7 +40,7 @@ router = Router(tags=["servicedesk"])
 
 
 def _read(p: Principal) -> None:
-    p.require_scope("workbench" if p.is_staff_member else "cases:read")
+    p.require_scope("workbench" if p.is_staff_member else "tickets:read")
 
 
 def _detail(p: Principal, ticket: Ticket) -> dict[str, Any]:

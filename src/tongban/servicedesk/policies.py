@@ -1,7 +1,7 @@
 """Who may see and do what with service desk tickets and knowledge entries.
 
 - The requester sees their own tickets (anyone else's are 404) and may add information, close, rate
-  the reply and reopen. Tokens need ``cases:read`` to read and ``cases:write`` to write.
+  the reply and reopen. Tokens need ``tickets:read`` to read and ``tickets:write`` to write.
 - Service desk agents (role ``service_desk``) see every ticket, triage (route) those without a
   department, transfer, answer, close and promote answers to the FAQ.
 - Staff of a department see the tickets currently routed to it and handle them (answer, note,
@@ -64,15 +64,15 @@ def handles(principal: Principal, ticket: Ticket) -> bool:
 class TicketPolicy(authz.Policy):
     model = Ticket
     scopes = {
-        "view": "cases:read",
-        "reply": "cases:write",
-        "close": "cases:write",
-        "rate": "cases:write",
-        "reopen": "cases:write",
+        "view": "tickets:read",
+        "reply": "tickets:write",
+        "close": "tickets:write",
+        "rate": "tickets:write",
+        "reopen": "tickets:write",
     }
 
     def scope_for(self, principal: Principal, action: str, obj: Any) -> str | None:
-        return "workbench" if principal.is_staff_member else self.scopes.get(action, "cases:write")
+        return "workbench" if principal.is_staff_member else self.scopes.get(action, "tickets:write")
 
     def visible(self, principal: Principal, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         if principal.is_staff_member:

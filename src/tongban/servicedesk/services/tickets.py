@@ -150,7 +150,7 @@ def submit(
     if staff:
         _staff_may_log(principal)
     else:
-        principal.require_scope("cases:write")
+        principal.require_scope("tickets:write")
         if not principal.is_natural_person:
             raise Forbidden("ticket_sign_in_required", _("Sign in to send a request."))
     key = (idempotency_key or "").strip()

@@ -144,3 +144,29 @@ def test_validation_errors_are_coded(holder: Client) -> None:
     )
     wrong = _post(holder, "/tickets", {"kind": "rumour", "subject": "x", "body": "y"})
     assert wrong.status_code == 422
+
+
+def test_tokens_need_the_ticket_scopes(citizen: User, ask: Callable[..., Ticket]) -> None:
+    from tongban.accounts.services import issue_token
+
+    ticket = ask()
+    _row, cases_only = issue_token(user=citizen, name="cases", scopes=["cases:read", "cases:write"])
+    _row, reader = issue_token(user=citizen, name="reader", scopes=["tickets:read"])
+    _row, writer = issue_token(user=citizen, name="writer", scopes=["tickets:read", "tickets:write"])
+    anonymous = Client()
+
+    def get(token: str) -> Any:
+        return anonymous.get(f"/api/v1/tickets/{ticket.number}", headers={"Authorization": f"Bearer {token}"})
+
+    def reply(token: str) -> Any:
+        return anonymous.post(
+            f"/api/v1/tickets/{ticket.number}/replies",
+            {"body": "补充说明：许可证编号见附件。"},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    assert get(cases_only).status_code == 403  # the case scopes do not open the service desk
+    assert get(reader).status_code == 200
+    assert reply(reader).status_code == 403
+    assert reply(writer).status_code == 201
