@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from tongban.accounts.principal import Principal
@@ -54,8 +55,14 @@ def masked_form(case: Case) -> dict[str, Any]:
     return out
 
 
+def _by_staff(event: Any) -> bool:
+    return event.actor is not None and getattr(event.actor, "staff", None) is not None
+
+
 def case_detail(case: Case, principal: Principal, today: dt.date | None = None) -> dict[str, Any]:
     staff = principal.is_staff_member
+    # Applicants see who in the department acted only where the city chose so (the department always).
+    shows_names = staff or bool(settings.TONGBAN_CASE_TIMELINE_STAFF_NAMES)
     notice = open_notice(case)
     items = list(case.items.select_related("department", "result_license"))
     events = list(timeline(case, staff=staff))
@@ -96,7 +103,7 @@ def case_detail(case: Case, principal: Principal, today: dt.date | None = None) 
                 "kind": e.kind,
                 "label": str(labels.get(e.kind, e.kind)),
                 "department": e.department.name if e.department else None,
-                "actor": e.actor_label,
+                "actor": e.actor_label if shows_names or not _by_staff(e) else None,
                 "message": e.message,
             }
             for e in events

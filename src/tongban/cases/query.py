@@ -43,7 +43,7 @@ def case_for(principal: Principal, case_no: str) -> Case:
 
 
 def timeline(case: Case, *, staff: bool) -> QuerySet[CaseEvent]:
-    qs = case.events.select_related("department").order_by("at", "pk")
+    qs = case.events.select_related("department", "actor__staff").order_by("at", "pk")
     return qs if staff else qs.filter(public=True)
 
 

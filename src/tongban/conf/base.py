@@ -447,6 +447,13 @@ TONGBAN_CASE_EXTENSION_CAP_WORKING_DAYS = config(
     group="Cases",
     kind="int",
 )
+TONGBAN_CASE_TIMELINE_STAFF_NAMES = config(
+    "TONGBAN_CASE_TIMELINE_STAFF_NAMES",
+    True,
+    help="Show applicants the names of the staff who acted on their case (off: the department only).",
+    group="Cases",
+    kind="bool",
+)
 TONGBAN_CASE_YELLOW_WORKING_DAYS = config(
     "TONGBAN_CASE_YELLOW_WORKING_DAYS",
     1,

@@ -324,6 +324,18 @@ def test_case_page_shows_items_timeline_and_figures(submitted: Case, enterprise_
     assert 'data-testid="withdraw-link"' in html and 'data-testid="notice"' not in html
 
 
+@pytest.mark.parametrize("names", [True, False])
+def test_the_city_chooses_whether_applicants_see_staff_names(
+    names: bool, submitted: Case, enterprise_client: Client, people: dict[str, User], settings: Any
+) -> None:
+    settings.TONGBAN_CASE_TIMELINE_STAFF_NAMES = names
+    complete(people["clerk"], open_task(submitted, "accept"), "accepted")
+    html = enterprise_client.get(f"/cases/{submitted.case_no}/").content.decode()
+    assert ("测试clerk" in html) is names
+    assert submitted.front_desk.name in html  # the department always
+    assert zh("Applicant") in html  # the applicant's own steps keep their label
+
+
 def test_supplement_through_the_case_page(
     submitted: Case, enterprise_client: Client, people: dict[str, User]
 ) -> None:
