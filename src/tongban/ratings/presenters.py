@@ -95,6 +95,9 @@ def rating_out(rating: Rating, viewer: Principal) -> dict[str, Any]:
 
 def _step_out(step: Any) -> dict[str, Any]:
     label = str(ACTIONS.get(step.action, step.action))
+    chosen = (step.data or {}).get("classification")
+    if chosen in CLASSIFICATIONS:
+        label = f"{label} · {CLASSIFICATIONS[chosen]}"  # which of 立行立改 / 限期整改 / 解释说明
     return {"action": step.action, "label": label, "at": step.at, "note": step.note, "data": step.data}
 
 

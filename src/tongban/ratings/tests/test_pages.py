@@ -69,6 +69,7 @@ def test_rate_follow_and_confirm_on_the_pages(
         assert worker.post(detail, form).status_code == 302
     shown = worker.get(detail).content.decode()
     assert 'data-status="responded"' in shown and "已增加窗口人手。" in shown
+    assert "立行立改" in shown  # the record says how the department classified it
 
     followed = rater.get(url).content.decode()
     assert "已增加窗口人手。" in followed and 'data-testid="confirm-form"' in followed
