@@ -36,6 +36,11 @@ class Principal:
     def is_natural_person(self) -> bool:
         return self.is_authenticated and self.user is not None and self.user.is_natural_person
 
+    @property
+    def department_id(self) -> int | None:
+        """The staff member's department (None for everyone else)."""
+        return self.staff.department_id if self.staff is not None else None
+
     @cached_property
     def staff(self) -> StaffProfile | None:
         if not self.is_staff_member or self.user is None:

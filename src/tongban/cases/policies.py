@@ -26,8 +26,18 @@ def is_oversight(principal: Principal) -> bool:
     return principal.is_superuser or bool(principal.roles & OVERSIGHT)
 
 
-def _staff_department(principal: Principal) -> int | None:
-    return principal.staff.department_id if principal.staff is not None else None
+def is_case_holder(principal: Principal, case: Case, scope: str) -> bool:
+    """The applicant themself (not staff), or someone acting for the case's legal person with ``scope``
+    (a ``RepresentationScope``; legal representatives hold every scope)."""
+    if principal.is_staff_member or principal.user is None:
+        return False
+    if case.acting_for_id is not None:
+        return (
+            principal.acting_for is not None
+            and principal.acting_for.pk == case.acting_for_id
+            and principal.may_for_legal_person(scope)
+        )
+    return principal.acting_for is None and case.applicant_id == principal.user.pk
 
 
 def may_work_on(principal: Principal, task: Task, *, view_only: bool = False) -> bool:
@@ -35,7 +45,7 @@ def may_work_on(principal: Principal, task: Task, *, view_only: bool = False) ->
         return False
     if view_only and is_oversight(principal):
         return True
-    dept = _staff_department(principal)
+    dept = principal.department_id
     if dept is None or task.department_id != dept:
         return False
     if view_only:
@@ -55,7 +65,7 @@ class CasePolicy(authz.Policy):
         if principal.is_staff_member:
             if is_oversight(principal):
                 return queryset.exclude(case_no__isnull=True)
-            dept = _staff_department(principal)
+            dept = principal.department_id
             if dept is None:
                 return queryset.none()
             return queryset.filter(
@@ -78,8 +88,7 @@ class CasePolicy(authz.Policy):
         if principal.is_staff_member:
             if action == "deliver":
                 return (
-                    _staff_department(principal) == obj.front_desk_id
-                    and StaffRole.WINDOW_CLERK in principal.roles
+                    principal.department_id == obj.front_desk_id and StaffRole.WINDOW_CLERK in principal.roles
                 )
             return False
         if action in {"withdraw", "supplement"}:
@@ -99,7 +108,7 @@ class TaskPolicy(authz.Policy):
             return queryset.none()
         if is_oversight(principal):
             return queryset
-        dept = _staff_department(principal)
+        dept = principal.department_id
         return queryset.filter(department_id=dept) if dept is not None else queryset.none()
 
     def allows(self, principal: Principal, action: str, obj: Any) -> bool:

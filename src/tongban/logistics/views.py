@@ -32,8 +32,6 @@ from tongban.utils import authz
 from tongban.utils.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tongban.workbench.access import staff_required
 
-ADDRESS_FIELDS = FIELDS
-
 
 def _offers(principal: Principal, case: Case) -> list[dict[str, str]]:
     """The kinds of shipment the principal may ask for now (none while one of the kind is open)."""
@@ -87,13 +85,13 @@ def tracking(request: HttpRequest, case_no: str) -> HttpResponse:
     authz.authorize(p, "view", case)
     if request.method == "GET":
         return _render(request, p, case)
-    values = {name: request.POST.get(name, "").strip() for name in ("kind", *ADDRESS_FIELDS)}
+    values = {name: request.POST.get(name, "").strip() for name in ("kind", *FIELDS)}
     try:
         shipments.create_shipment(
             p,
             case,
             kind=values["kind"],
-            address={name: values[name] for name in ADDRESS_FIELDS},
+            address={name: values[name] for name in FIELDS},
             idempotency_key=request.POST.get("key", ""),
         )
     except ValidationFailed as exc:

@@ -21,14 +21,10 @@ from django.db.models import Q
 from tongban.accounts.constants import RepresentationScope, StaffRole
 from tongban.accounts.principal import Principal
 from tongban.cases.models import Case
-from tongban.cases.policies import is_oversight
+from tongban.cases.policies import is_case_holder, is_oversight
 from tongban.payments.constants import FINANCE_ROLE
 from tongban.payments.models import FeeOrder, Mismatch, OrderLine, Receipt, Refund
 from tongban.utils import authz
-
-
-def staff_department(principal: Principal) -> int | None:
-    return principal.staff.department_id if principal.staff is not None else None
 
 
 def is_finance(principal: Principal) -> bool:
@@ -41,20 +37,12 @@ def sees_all(principal: Principal) -> bool:
 
 def may_pay(principal: Principal, case: Case) -> bool:
     """The applicant themself, or someone acting for the legal person with the pay scope."""
-    if principal.is_staff_member or principal.user is None:
-        return False
-    if case.acting_for_id is not None:
-        return (
-            principal.acting_for is not None
-            and principal.acting_for.pk == case.acting_for_id
-            and principal.may_for_legal_person(RepresentationScope.PAY)
-        )
-    return principal.acting_for is None and case.applicant_id == principal.user.pk
+    return is_case_holder(principal, case, RepresentationScope.PAY)
 
 
 def may_adjust(principal: Principal, line: OrderLine) -> bool:
     """Waive or assess a fee: staff of the department that charges it."""
-    dept = staff_department(principal)
+    dept = principal.department_id
     return principal.is_staff_member and dept is not None and dept == line.department_id
 
 
@@ -76,7 +64,7 @@ class FeeOrderPolicy(_StaffScoped):
         if principal.is_staff_member:
             if sees_all(principal):
                 return queryset
-            dept = staff_department(principal)
+            dept = principal.department_id
             if dept is None:
                 return queryset.none()
             return queryset.filter(Q(lines__department_id=dept) | Q(case__front_desk_id=dept)).distinct()
@@ -90,12 +78,12 @@ class FeeOrderPolicy(_StaffScoped):
         if not principal.is_staff_member:
             return action == "pay" and may_pay(principal, obj.case)
         if action == "refund":
-            dept = staff_department(principal)
+            dept = principal.department_id
             return is_finance(principal) or obj.lines.filter(department_id=dept).exists()
         if action == "record_transfer":
             return is_finance(principal) or (
                 StaffRole.WINDOW_CLERK in principal.roles
-                and staff_department(principal) == obj.case.front_desk_id
+                and principal.department_id == obj.case.front_desk_id
             )
         return False
 
@@ -109,7 +97,7 @@ class RefundPolicy(_StaffScoped):
         if principal.is_staff_member:
             if sees_all(principal):
                 return queryset
-            dept = staff_department(principal)
+            dept = principal.department_id
             if dept is None:
                 return queryset.none()
             return queryset.filter(

@@ -9,15 +9,7 @@ from django.urls import reverse
 from tongban.payments.constants import CURRENCY, OrderStatus
 from tongban.payments.models import FeeOrder, Mismatch, OrderFee, OrderLine, Payment, Receipt, Refund
 from tongban.payments.services import refunds as refund_service
-
-
-def fen(amount: int | None) -> str:
-    """``12345`` → ``"123.45"``: yuan for display, computed in integers (never through a float)."""
-    if amount is None:
-        return "—"
-    sign = "-" if amount < 0 else ""
-    whole, cents = divmod(abs(amount), 100)
-    return f"{sign}{whole}.{cents:02d}"
+from tongban.utils.money import fen as fen
 
 
 def fee_out(fee: OrderFee) -> dict[str, Any]:

@@ -67,7 +67,7 @@ def _ask_for_assessment(case: Case, order: FeeOrder) -> None:
     """Each fee charged by rate is assessed by its department: ask the reviewer who approved the item
     (or, when nobody did, the department's reviewers)."""
     from tongban.accounts.constants import StaffRole
-    from tongban.accounts.models import User
+    from tongban.accounts.query import staff_users
 
     waiting = OrderFee.objects.filter(
         line__order=order, amount_cents__isnull=True, waived=False
@@ -77,13 +77,7 @@ def _ask_for_assessment(case: Case, order: FeeOrder) -> None:
         if decided_by is not None:
             recipients = [decided_by]
         else:
-            recipients = list(
-                User.objects.filter(
-                    staff__department_id=fee.line.department_id,
-                    staff__roles__code=StaffRole.REVIEWER,
-                    is_active=True,
-                ).distinct()
-            )
+            recipients = list(staff_users(StaffRole.REVIEWER, department=fee.line.department_id))
         for user in recipients:
             notify(
                 recipient=user,

@@ -18,7 +18,7 @@ from django.db.models import Q
 from tongban.accounts.constants import RepresentationScope, StaffRole
 from tongban.accounts.principal import Principal
 from tongban.cases.models import Case
-from tongban.cases.policies import is_oversight
+from tongban.cases.policies import is_case_holder, is_oversight
 from tongban.ratings.constants import Action, RectificationStatus
 from tongban.ratings.models import Rating, Rectification
 from tongban.utils import authz
@@ -27,10 +27,6 @@ DEPARTMENT_ROLES = frozenset({StaffRole.WINDOW_CLERK, StaffRole.REVIEWER, StaffR
 DEPARTMENT_ACTIONS = frozenset({Action.CLAIM, Action.CALLBACK, Action.CLASSIFY, Action.RESPOND})
 RATER_ACTIONS = frozenset({Action.CONFIRM, Action.REOPEN})
 SUPERVISOR_ACTIONS = frozenset({Action.DECIDE_APPEAL, Action.CLOSE})
-
-
-def staff_department(principal: Principal) -> int | None:
-    return principal.staff.department_id if principal.staff is not None else None
 
 
 def is_supervisor(principal: Principal) -> bool:
@@ -49,22 +45,14 @@ def sees_identity(principal: Principal) -> bool:
 def is_department_worker(principal: Principal, department_id: int) -> bool:
     return (
         principal.is_staff_member
-        and staff_department(principal) == department_id
+        and principal.department_id == department_id
         and bool(principal.roles & DEPARTMENT_ROLES)
     )
 
 
 def may_rate(principal: Principal, case: Case) -> bool:
     """The applicant themself, or someone acting for the legal person who may apply for it."""
-    if principal.is_staff_member or principal.user is None:
-        return False
-    if case.acting_for_id is not None:
-        return (
-            principal.acting_for is not None
-            and principal.acting_for.pk == case.acting_for_id
-            and principal.may_for_legal_person(RepresentationScope.APPLY)
-        )
-    return principal.acting_for is None and case.applicant_id == principal.user.pk
+    return is_case_holder(principal, case, RepresentationScope.APPLY)
 
 
 def _staff_scope(principal: Principal, scopes: dict[str, str], action: str) -> str | None:
@@ -80,7 +68,7 @@ class RatingPolicy(authz.Policy):
         if principal.is_staff_member:
             if sees_all(principal):
                 return queryset
-            dept = staff_department(principal)
+            dept = principal.department_id
             if dept is None:
                 return queryset.none()
             return queryset.filter(Q(department_id=dept) | Q(targets__department_id=dept)).distinct()
@@ -103,7 +91,7 @@ class RectificationPolicy(authz.Policy):
         if principal.is_staff_member:
             if sees_all(principal):
                 return queryset
-            dept = staff_department(principal)
+            dept = principal.department_id
             return queryset.filter(department_id=dept) if dept is not None else queryset.none()
         assert principal.user is not None
         return queryset.filter(rating__rater_id=principal.user.pk)
@@ -125,7 +113,7 @@ class RectificationPolicy(authz.Policy):
         if action == Action.APPEAL:
             return (
                 principal.is_staff_member
-                and staff_department(principal) == obj.department_id
+                and principal.department_id == obj.department_id
                 and StaffRole.SECTION_CHIEF in principal.roles
             )
         if action in SUPERVISOR_ACTIONS:

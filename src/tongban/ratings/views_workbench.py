@@ -19,9 +19,9 @@ from tongban.ratings import policies, presenters, query, validators
 from tongban.ratings.constants import Action, Classification
 from tongban.ratings.constants import RectificationStatus as S
 from tongban.ratings.services import rectification as rect_service
-from tongban.ratings.services.common import site_url
 from tongban.utils import authz
 from tongban.utils.errors import DomainError, NotFound
+from tongban.utils.urls import site_url
 from tongban.workbench.access import staff_required
 
 VIEW_LABELS = {
@@ -88,7 +88,7 @@ def _windows(request: HttpRequest) -> list[ServiceWindow]:
     p = principal_for(request)
     qs = ServiceWindow.objects.select_related("department", "district")
     if not policies.sees_all(p):
-        dept = policies.staff_department(p)
+        dept = p.department_id
         qs = qs.filter(department_id=dept) if dept is not None else qs.none()
     return list(qs)
 

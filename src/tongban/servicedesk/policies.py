@@ -26,10 +26,6 @@ REQUESTER_ACTIONS = frozenset({"reply", "close", "rate", "reopen"})
 HANDLER_ACTIONS = frozenset({"reply", "note", "transfer", "close", "promote", "reveal_contact"})
 
 
-def staff_department(principal: Principal) -> int | None:
-    return principal.staff.department_id if principal.staff is not None else None
-
-
 def is_agent(principal: Principal) -> bool:
     """A service desk agent (客服)."""
     return principal.is_staff_member and StaffRole.SERVICE_DESK in principal.roles
@@ -56,7 +52,7 @@ def handles(principal: Principal, ticket: Ticket) -> bool:
         return True
     if is_oversight(principal):
         return False
-    dept = staff_department(principal)
+    dept = principal.department_id
     return dept is not None and ticket.department_id == dept
 
 
@@ -78,7 +74,7 @@ class TicketPolicy(authz.Policy):
         if principal.is_staff_member:
             if sees_all(principal):
                 return queryset
-            dept = staff_department(principal)
+            dept = principal.department_id
             if dept is None:
                 return queryset.none()
             handed_on = TicketEvent.objects.filter(from_department_id=dept).values("ticket_id")
@@ -108,7 +104,7 @@ class KnowledgeEntryPolicy(authz.Policy):
             return queryset.none()
         if sees_all(principal):
             return queryset
-        dept = staff_department(principal)
+        dept = principal.department_id
         return queryset.filter(department_id=dept) if dept is not None else queryset.none()
 
     def allows(self, principal: Principal, action: str, obj: Any) -> bool:
@@ -119,5 +115,5 @@ class KnowledgeEntryPolicy(authz.Policy):
         return is_agent(principal) or (
             not is_oversight(principal)
             and obj.department_id is not None
-            and obj.department_id == staff_department(principal)
+            and obj.department_id == principal.department_id
         )

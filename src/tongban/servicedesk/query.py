@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.principal import Principal
-from tongban.servicedesk import policies
 from tongban.servicedesk.constants import OPEN_STATUSES, PENDING_STATUSES, PUBLIC_ACTIONS, TicketStatus
 from tongban.servicedesk.models import KnowledgeEntry, Ticket, TicketEvent, TicketReply
 from tongban.utils import authz
@@ -49,7 +48,7 @@ def tickets_for(
     if view == VIEW_UNTRIAGED:
         qs = qs.filter(status__in=OPEN_STATUSES, department__isnull=True)
     elif view == VIEW_MINE:
-        dept = policies.staff_department(principal)
+        dept = principal.department_id
         qs = qs.filter(status__in=OPEN_STATUSES, department_id=dept) if dept else qs.none()
     elif view == VIEW_OVERDUE:
         qs = overdue(qs, today)
@@ -67,7 +66,7 @@ def overdue(qs: QuerySet[Ticket], today: dt.date) -> QuerySet[Ticket]:
 def inbox_counts(principal: Principal, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     qs = authz.visible(principal, Ticket.objects.all())
-    dept = policies.staff_department(principal)
+    dept = principal.department_id
     return {
         VIEW_MINE: qs.filter(status__in=OPEN_STATUSES, department_id=dept).count() if dept else 0,
         VIEW_UNTRIAGED: qs.filter(status__in=OPEN_STATUSES, department__isnull=True).count(),

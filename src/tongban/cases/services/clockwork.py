@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.constants import StaffRole
-from tongban.accounts.models import StaffProfile
+from tongban.accounts.query import staff_users
 from tongban.audits import services as audit
 from tongban.cases.constants import FINAL, CaseStatus, EventKind, ItemStatus, TaskKind, TaskStatus
 from tongban.cases.models import Case, Task
@@ -53,14 +53,6 @@ def fire_timers(now: dt.datetime | None = None, *, limit: int = 500) -> list[str
     return changed
 
 
-def section_chiefs(department_id: int) -> list[StaffProfile]:
-    return list(
-        StaffProfile.objects.select_related("user")
-        .filter(department_id=department_id, roles__code=StaffRole.SECTION_CHIEF, user__is_active=True)
-        .distinct()
-    )
-
-
 def escalate_overdue(today: dt.date | None = None, *, limit: int = 1000) -> int:
     """Escalate each overdue staff task once to its department's section chiefs (a system action, audited)."""
     now = timezone.now()
@@ -81,16 +73,20 @@ def escalate_overdue(today: dt.date | None = None, *, limit: int = 1000) -> int:
         with transaction.atomic():
             if not Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now):
                 continue
-            chiefs = section_chiefs(task.department_id) if task.department_id else []
+            chiefs = (
+                list(staff_users(StaffRole.SECTION_CHIEF, department=task.department_id))
+                if task.department_id
+                else []
+            )
             for chief in chiefs:
                 notify(
-                    recipient=chief.user,
+                    recipient=chief,
                     template="case.task_overdue",
                     params={
                         "case_no": task.case.case_no,
                         "due_on": task.due_on.isoformat() if task.due_on else "",
                     },
-                    key=f"case:{task.case.case_no}:overdue:{task.pk}:{chief.user_id}",
+                    key=f"case:{task.case.case_no}:overdue:{task.pk}:{chief.pk}",
                 )
             event(
                 task.case,

@@ -25,17 +25,14 @@ from tongban.cases.constants import CaseStatus, EventKind, TaskKind, TaskStatus
 from tongban.cases.models import Case, Task
 from tongban.cases.services.common import audit_case, event, notify_applicant, save_case, save_workflow
 from tongban.cases.services.routing import refresh_due_dates, sync_tasks
+from tongban.items.models import FeeItem
+from tongban.utils.money import yuan
 from tongban.workflows import engine
 
 log = structlog.get_logger(__name__)
 
 PAID = "paid"  # completion value of a pay task whose order was settled
 NONE = "none"  # nothing was due (or fees are collected outside the platform)
-
-
-def yuan(cents: int) -> str:
-    whole, fen = divmod(cents, 100)
-    return f"¥{whole:,}.{fen:02d}"
 
 
 def pass_over_free_steps(case: Case, wf: engine.Workflow, now: dt.datetime) -> None:
@@ -61,8 +58,6 @@ def pass_over_free_steps(case: Case, wf: engine.Workflow, now: dt.datetime) -> N
 
 
 def _has_fees(case: Case) -> bool:
-    from tongban.items.models import FeeItem
-
     return FeeItem.objects.filter(item__case_items__case=case).exists()
 
 

@@ -19,12 +19,13 @@ from tongban.accounts.request import principal_for
 from tongban.cases import forms_schema, presenters, query, targets
 from tongban.cases.constants import CaseStatus, EventKind, ItemStatus, MaterialSource, MaterialStatus
 from tongban.cases.models import Case
-from tongban.cases.services import flow, paying, supplements
+from tongban.cases.services import flow, supplements
 from tongban.cases.services.submission import MaterialInput
 from tongban.cases.views import applicant_forms as forms
 from tongban.cases.views.applicant import applicant_page, error_text, light_badge
 from tongban.utils import authz
 from tongban.utils.errors import Conflict, DomainError, Forbidden, NotFound
+from tongban.utils.money import yuan
 
 ITEM_BADGES = {
     ItemStatus.APPROVED: "badge-ok",
@@ -138,7 +139,7 @@ def _render_detail(
         "detail": detail,
         # The paying step: what is due (the latest word on it), and whether the case ever charged fees.
         "payment_due": (
-            {**charged.data, "amount": paying.yuan(int(charged.data.get("amount_cents") or 0))}
+            {**charged.data, "amount": yuan(int(charged.data.get("amount_cents") or 0))}
             if charged is not None and case.status == CaseStatus.PAYING
             else None
         ),

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.accounts.constants import StaffRole
 from tongban.accounts.models import User
 from tongban.accounts.principal import Principal
+from tongban.accounts.query import section_chiefs
 from tongban.audits import services as audit
 from tongban.calendars.query import add_working_days
 from tongban.licenses import query_corrections as cq
@@ -55,7 +56,6 @@ from tongban.licenses.validators_corrections import (
     proposed_changes,
 )
 from tongban.notifications.services import notify
-from tongban.organizations.models import Department
 from tongban.utils.errors import Conflict, DomainError, Forbidden, NotFound
 
 REPORTER_ROLES = frozenset({StaffRole.WINDOW_CLERK, StaffRole.REVIEWER, StaffRole.SECTION_CHIEF})
@@ -498,21 +498,6 @@ def _notify_on_commit(recipient: User, correction: Correction, template: str, *,
 
 
 # --- overdue reports ------------------------------------------------------------------------------------
-def section_chiefs(department: Department) -> list[User]:
-    """Active section chiefs of the department, else of its parent department."""
-    for dept in (department, department.parent):
-        if dept is None:
-            continue
-        chiefs = list(
-            User.objects.filter(
-                is_active=True, staff__department=dept, staff__roles__code=StaffRole.SECTION_CHIEF
-            ).distinct()
-        )
-        if chiefs:
-            return chiefs
-    return []
-
-
 def escalate_overdue(*, now: dt.datetime | None = None) -> int:
     """Tell the section chiefs about each open report past its due date, once per report.
 

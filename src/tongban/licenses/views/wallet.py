@@ -42,6 +42,7 @@ from tongban.licenses.services import presentations, reuse
 from tongban.licenses.services.presentations import CreatedPresentation
 from tongban.utils.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from tongban.utils.masking import mask_name
+from tongban.utils.urls import site_url
 
 # Why a signed-in principal has no wallet (``holder_for``): each gets a page that explains what to do.
 NO_WALLET_CODES = frozenset({"not_verified", "representation_scope_missing", "holder_only"})
@@ -79,7 +80,7 @@ def wallet_page(*, status: int = 403) -> Callable[[View], View]:
 def verify_link(token: str) -> str:
     """The verifier page with the token in ``?t=``: what a phone's camera app opens."""
     path = reverse("licenses:verify")
-    return f"{settings.TONGBAN_SITE_URL.rstrip('/')}{path}?{urlencode({'t': token})}"
+    return f"{site_url(path)}?{urlencode({'t': token})}"
 
 
 def qr_markup(data: str) -> str:

@@ -52,6 +52,7 @@ from tongban.payments.providers.base import (
 )
 from tongban.payments.providers.registry import providers, register
 from tongban.utils.signing import HmacScheme, SignatureError
+from tongban.utils.urls import site_url
 
 log = structlog.get_logger(__name__)
 
@@ -81,10 +82,6 @@ class SandboxOptions(BaseModel):
 def _origin() -> str:
     parts = urlsplit(settings.TONGBAN_SITE_URL)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def _site(path: str) -> str:
-    return settings.TONGBAN_SITE_URL.rstrip("/") + path
 
 
 # WeChat Pay v3 layout: HMAC-SHA256 over "timestamp\nnonce\nbody\n".
@@ -168,10 +165,12 @@ class SandboxProvider(PaymentProvider[SandboxOptions]):
                     "bank": options.bank,
                     "remittance_code": trade.out_trade_no,
                     "amount_cents": trade.amount_cents,
-                    "sandbox_bank_url": _site(reverse("payments:sandbox_bank", args=[trade.cashier_token])),
+                    "sandbox_bank_url": site_url(
+                        reverse("payments:sandbox_bank", args=[trade.cashier_token])
+                    ),
                 },
             )
-        url = _site(reverse("payments:sandbox_cashier", args=[trade.cashier_token]))
+        url = site_url(reverse("payments:sandbox_cashier", args=[trade.cashier_token]))
         return CreatedPayment(provider_trade_no=trade.trade_no, pay_url=url, qr_payload=url)
 
     def query(self, out_trade_no: str) -> TradeInfo:

@@ -17,6 +17,7 @@ from tongban.audits import services as audit
 from tongban.payments.models import FeeOrder, Payment
 from tongban.payments.providers.registry import Provider, UnknownProvider, providers
 from tongban.utils.errors import DomainError
+from tongban.utils.urls import site_url
 
 # How the audit trail names the platform acting on its own (worker, callbacks).
 SYSTEM_ACTOR = "payments"
@@ -43,10 +44,6 @@ def callback_window() -> dt.timedelta:
 def new_order_no() -> str:
     """``TB`` + day + 12 random hex digits (22 characters, within every provider's 32-character limit)."""
     return f"TB{timezone.localdate():%Y%m%d}{secrets.token_hex(6).upper()}"
-
-
-def site_url(path: str) -> str:
-    return settings.TONGBAN_SITE_URL.rstrip("/") + path
 
 
 def return_url(order: FeeOrder) -> str:

@@ -93,7 +93,7 @@ def open_automatic(order: FeeOrder, payment: Payment, reason: str) -> Refund:
 def _line_for(principal: Principal, order: FeeOrder, department: str) -> OrderLine:
     lines = list(order.lines.select_related("department"))
     if not policies.is_finance(principal):
-        own = policies.staff_department(principal)
+        own = principal.department_id
         mine = next((line for line in lines if line.department_id == own), None)
         if mine is None or (department and mine.department.slug != department):
             raise Forbidden("refund_other_department", _("You may refund only your own department's fees."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from tongban.payments.presenters import fen as format_fen
+from tongban.utils.money import fen as format_fen
 
 register = template.Library()
 

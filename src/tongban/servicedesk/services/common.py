@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.constants import StaffRole
 from tongban.accounts.models import User
 from tongban.accounts.principal import Principal
+from tongban.accounts.query import section_chiefs as section_chiefs
+from tongban.accounts.query import staff_users
 from tongban.audits import services as audit
 from tongban.notifications.constants import Channel
 from tongban.notifications.services import notify
@@ -139,24 +140,9 @@ def _queue(
         transaction.on_commit(send)
 
 
-def section_chiefs(department: Department | None) -> list[User]:
-    """Active section chiefs of the department, else of its parent department."""
-    for dept in (department, department.parent if department else None):
-        if dept is None:
-            continue
-        chiefs = list(_with_role(StaffRole.SECTION_CHIEF).filter(staff__department=dept))
-        if chiefs:
-            return chiefs
-    return []
-
-
 def agents() -> list[User]:
     """Every active service desk agent."""
-    return list(_with_role(StaffRole.SERVICE_DESK))
-
-
-def _with_role(role: str) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, staff__roles__code=role).distinct()
+    return list(staff_users(StaffRole.SERVICE_DESK))
 
 
 def department_recipients(ticket: Ticket) -> list[User]:

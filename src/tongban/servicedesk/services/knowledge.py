@@ -184,9 +184,7 @@ def create_entry(
     principal.require_scope("workbench")
     found: ServiceItem | None = published_item(item) if (item or "").strip() else None
     department = found.department if found else None
-    if not policies.is_agent(principal) and (
-        department is None or department.pk != policies.staff_department(principal)
-    ):
+    if not policies.is_agent(principal) and (department is None or department.pk != principal.department_id):
         raise Forbidden(
             "knowledge_edit_forbidden", _("You may add FAQ answers for your own department's services.")
         )

@@ -26,7 +26,7 @@ from tongban.cases import query as case_query
 from tongban.cases.models import Case
 from tongban.items.models import FAQ, ServiceItem
 from tongban.organizations.models import Department
-from tongban.servicedesk import conf, policies, validators
+from tongban.servicedesk import conf, validators
 from tongban.servicedesk.constants import (
     STAFF_CHANNELS,
     Channel,
@@ -348,7 +348,7 @@ def transfer(
             to_department=target,
             now=now,
             from_department_slug=source.slug,
-            staff_of=policies.staff_department(principal),
+            staff_of=principal.department_id,
         )
         tell_requester(ticket, "servicedesk.transferred", key=f"transferred:{count}")
         tell_staff(department_recipients(ticket), ticket, "servicedesk.assigned", key=f"transfer:{count}")
